@@ -1,0 +1,17 @@
+#pragma once
+// Payload masking (RFC 6455 5.3): out[i] = in[i] XOR key[(offset + i) % 4].
+#include <array>
+#include <cstdint>
+
+#include "codec/bytes.h"
+
+namespace wsprobe::codec {
+
+using MaskKey = std::array<std::uint8_t, 4>;
+
+// XORs `data` in place with `key`, starting at key position `offset` (the number of
+// payload bytes of the frame that came before `data`), so a payload that arrives in
+// several reads is unmasked piece by piece. Masking and unmasking are the same.
+void apply_mask(MutableByteView data, MaskKey key, std::uint64_t offset = 0);
+
+}  // namespace wsprobe::codec

@@ -1,0 +1,71 @@
+#pragma once
+// The protocol rules a peer can break, each with its id, its RFC section and the
+// close code an endpoint answers with. Parsers report a Violation and never throw
+// on peer input: bad input is normal input for a protocol inspector.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace wsprobe::codec {
+
+enum class Rule : std::uint8_t {
+  // Frame layer, RFC 6455 section 5.2 and 5.1.
+  reserved_bits,
+  reserved_opcode,
+  control_frame_too_long,
+  control_frame_fragmented,
+  length_top_bit_set,
+  length_not_minimal,
+  client_frame_unmasked,
+  server_frame_masked,
+  // Message layer, sections 5.4, 5.5.1, 8.1 and 10.4.
+  continuation_without_message,
+  data_frame_inside_message,
+  message_too_big,
+  text_not_utf8,
+  frame_after_close,
+  // Close frames, sections 5.5.1 and 7.4.
+  close_payload_one_byte,
+  close_code_invalid,
+  close_reason_not_utf8,
+};
+
+struct RuleInfo {
+  std::string_view id;       // stable machine name, e.g. "frame.reserved-bits"
+  std::string_view section;  // e.g. "RFC 6455 5.2"
+  std::uint16_t close_code;  // what an endpoint closes with when the peer breaks it
+  std::string_view summary;  // one line, lower case, no trailing period
+};
+
+const RuleInfo& rule_info(Rule rule);
+
+struct Violation {
+  Rule rule;
+  std::string detail;  // what was seen, e.g. "opcode 0x3"; may be empty
+
+  // "RFC 6455 5.2: reserved opcode (opcode 0x3)"
+  std::string describe() const;
+};
+
+// A value or the violation that prevented it.
+template <class T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}
+  Result(Violation violation) : state_(std::move(violation)) {}
+
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  const T& value() const& { return std::get<0>(state_); }
+  T& value() & { return std::get<0>(state_); }
+  T&& value() && { return std::get<0>(std::move(state_)); }
+  const T* operator->() const { return &value(); }
+  const Violation& violation() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, Violation> state_;
+};
+
+}  // namespace wsprobe::codec

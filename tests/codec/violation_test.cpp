@@ -1,0 +1,37 @@
+#include "codec/violation.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace wsprobe::codec {
+namespace {
+
+TEST(Violation, EveryRuleHasAUniqueIdASectionAndACloseCode) {
+  std::set<std::string_view> ids;
+  for (int i = 0; i <= static_cast<int>(Rule::close_reason_not_utf8); ++i) {
+    const RuleInfo& info = rule_info(static_cast<Rule>(i));
+    EXPECT_TRUE(ids.insert(info.id).second) << info.id;
+    EXPECT_TRUE(info.section.starts_with("RFC ")) << info.id;
+    EXPECT_FALSE(info.summary.empty()) << info.id;
+    EXPECT_TRUE(info.close_code == 1002 || info.close_code == 1007 || info.close_code == 1009) << info.id;
+  }
+}
+
+TEST(Violation, DescribeNamesSectionRuleAndDetail) {
+  EXPECT_EQ((Violation{Rule::reserved_opcode, "opcode 0x3"}.describe()), "RFC 6455 5.2: reserved opcode (opcode 0x3)");
+  EXPECT_EQ((Violation{Rule::message_too_big, ""}.describe()), "RFC 6455 10.4: message larger than the limit");
+}
+
+TEST(Violation, ResultHoldsAValueOrAViolation) {
+  Result<int> good = 7;
+  Result<int> bad = Violation{Rule::close_code_invalid, "code 1005"};
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good.value(), 7);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.violation().rule, Rule::close_code_invalid);
+}
+
+}  // namespace
+}  // namespace wsprobe::codec
