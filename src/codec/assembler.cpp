@@ -1,0 +1,107 @@
+#include "codec/assembler.h"
+
+#include <string>
+
+namespace wsprobe::codec {
+
+MessageAssembler::MessageAssembler(AssemblerOptions options, MessageHandler& handler)
+    : options_(options), handler_(handler), parser_({options.from, options.allowed_rsv}) {}
+
+bool MessageAssembler::fail(Violation violation) {
+  failed_ = true;
+  handler_.on_violation(violation);
+  return false;
+}
+
+bool MessageAssembler::fail(Rule rule, std::string detail) { return fail(Violation{rule, std::move(detail)}); }
+
+bool MessageAssembler::feed(MutableByteView input) {
+  while (!failed_) {
+    const FrameParser::Event event = parser_.next(input);
+    input = input.subspan(event.consumed);
+    switch (event.step) {
+      case FrameParser::Step::need_more:
+        return true;
+      case FrameParser::Step::violation:
+        return fail(parser_.violation());
+      case FrameParser::Step::header:
+        if (!begin_frame(parser_.header())) return false;
+        break;
+      case FrameParser::Step::payload:
+        if (!take_payload(event.payload, event.frame_end)) return false;
+        break;
+    }
+  }
+  return false;
+}
+
+bool MessageAssembler::begin_frame(const FrameHeader& header) {
+  frame_ = header;
+  handler_.on_frame(header);
+  if (close_received_) {
+    return fail(Rule::frame_after_close, std::string(opcode_name(header.opcode)) + " frame");
+  }
+  if (is_control_opcode(header.opcode)) {
+    control_size_ = 0;
+    return true;
+  }
+  if (header.opcode == static_cast<std::uint8_t>(Opcode::continuation)) {
+    if (!message_open_) return fail(Rule::continuation_without_message, "");
+  } else {
+    if (message_open_) {
+      return fail(Rule::data_frame_inside_message,
+                  std::string(opcode_name(header.opcode)) + " frame before the fragmented message ended");
+    }
+    message_open_ = true;
+    message_type_ = static_cast<Opcode>(header.opcode);
+    message_.clear();
+    utf8_.reset();
+  }
+  // Checked against the header, before any payload is read or buffered.
+  if (header.payload_length > options_.max_message_size - message_.size()) {
+    return fail(Rule::message_too_big, "at least " + std::to_string(message_.size() + header.payload_length) +
+                                           " bytes, limit " + std::to_string(options_.max_message_size));
+  }
+  return true;
+}
+
+bool MessageAssembler::take_payload(ByteView slice, bool frame_end) {
+  if (is_control_opcode(frame_.opcode)) {
+    std::copy(slice.begin(), slice.end(), control_.begin() + control_size_);
+    control_size_ += slice.size();
+    return !frame_end || finish_control();
+  }
+  // Text is validated as it arrives, so invalid UTF-8 fails at its first bad byte.
+  if (message_type_ == Opcode::text && !utf8_.feed(slice)) {
+    return fail(Rule::text_not_utf8, "invalid byte at offset " + std::to_string(utf8_.error_offset()));
+  }
+  message_.insert(message_.end(), slice.begin(), slice.end());
+  if (!frame_end || !frame_.fin) return true;
+  if (message_type_ == Opcode::text && !utf8_.complete()) {
+    return fail(Rule::text_not_utf8, "sequence cut off at the end of the message");
+  }
+  message_open_ = false;
+  handler_.on_message(message_type_, message_);
+  return true;
+}
+
+bool MessageAssembler::finish_control() {
+  const ByteView payload(control_.data(), control_size_);
+  switch (static_cast<Opcode>(frame_.opcode)) {
+    case Opcode::ping:
+      handler_.on_ping(payload);
+      return true;
+    case Opcode::pong:
+      handler_.on_pong(payload);
+      return true;
+    default: {  // close: the parser lets no other control opcode through
+      Result<CloseFrame> close = parse_close_payload(payload);
+      if (!close) return fail(close.violation());
+      close_received_ = true;
+      handler_.on_close(close.value());
+      return true;
+    }
+  }
+}
+
+}  // namespace wsprobe::codec
