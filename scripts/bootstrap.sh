@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for wsprobe and builds it: installs the Debian packages
+# that are missing (apt-get; nothing is downloaded from elsewhere), configures a
+# Release build in build/ and builds build/wsprobe. Quiet and quick when everything
+# is already there; run it again at any time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build: compiler, CMake, Ninja and the libraries. Tests: the libFuzzer toolchain and
+# the interop peers nobody here wrote (Python websockets, tinyproxy).
+packages=(
+  g++ cmake ninja-build pkg-config
+  libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev zlib1g-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
+  python3 python3-websockets tinyproxy
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+log=build/bootstrap.log
+mkdir -p build
+if ! { cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "bootstrap: build failed (log: $log)" >&2
+  exit 1
+fi
+
+build/wsprobe --version

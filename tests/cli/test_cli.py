@@ -1,0 +1,51 @@
+"""Command-line contract tests: exit codes, --version, --help, and the README's table.
+
+Run by ctest with WSPROBE set to the binary under test.
+"""
+import os
+import re
+import subprocess
+import unittest
+from pathlib import Path
+
+WSPROBE = os.environ["WSPROBE"]
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def run(*args):
+    return subprocess.run([WSPROBE, *args], capture_output=True, text=True, timeout=30)
+
+
+class Cli(unittest.TestCase):
+    def test_version(self):
+        result = run("--version")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"^wsprobe \d+\.\d+\.\d+\n$")
+
+    def test_help_lists_subcommands_and_exit_codes(self):
+        result = run("--help")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("Subcommands:", result.stdout)
+        self.assertIn("serve", result.stdout)
+        self.assertIn("Exit status:", result.stdout)
+
+    def test_unknown_option_is_a_usage_error_on_one_line(self):
+        result = run("--no-such-option")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stdout, "")
+        first, *rest = result.stderr.splitlines()
+        self.assertTrue(first.startswith("wsprobe: error: "), first)
+        self.assertIn("--no-such-option", first)
+        self.assertLessEqual(len(rest), 1)
+
+    def test_readme_table_matches_help(self):
+        help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", run("--help").stdout, re.M)
+        from_help = {name: (summary, "planned" if planned else "available") for name, summary, planned in help_rows}
+        readme_rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (\w+) \|$", README.read_text(), re.M)
+        from_readme = {name: (summary, status) for name, summary, status in readme_rows}
+        self.assertEqual(len(from_help), 8)
+        self.assertEqual(from_readme, from_help)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,145 @@
+#include "codec/assembler.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/chunks.h"
+#include "support/fixtures.h"
+
+namespace wsprobe::codec {
+namespace {
+
+using test::bytes_from_spec;
+using test::chunkings;
+using test::from_hex;
+
+std::string hex_or_dash(ByteView payload) {
+  if (payload.empty()) return "-";
+  if (payload.size() > 32) return "<" + std::to_string(payload.size()) + " bytes>";
+  std::string text = test::to_hex(payload);
+  std::erase(text, ' ');
+  return text;
+}
+
+// Renders the events in the format of testdata/messages/assemble.txt.
+class RecordingHandler : public MessageHandler {
+ public:
+  std::string events;
+  std::vector<FrameHeader> frames;
+
+  void on_frame(const FrameHeader& header) override { frames.push_back(header); }
+  void on_message(Opcode type, ByteView payload) override {
+    add(type == Opcode::text ? "message text \"" + std::string(as_chars(payload)) + "\""
+                             : "message binary " + hex_or_dash(payload));
+  }
+  void on_ping(ByteView payload) override { add("ping " + hex_or_dash(payload)); }
+  void on_pong(ByteView payload) override { add("pong " + hex_or_dash(payload)); }
+  void on_close(const CloseFrame& close) override {
+    add(close.code ? "close " + std::to_string(*close.code) + " \"" + close.reason + "\"" : "close -");
+  }
+  void on_violation(const Violation& violation) override {
+    add("violation " + std::string(rule_info(violation.rule).id));
+    last_violation = violation;
+  }
+  Violation last_violation{};
+
+ private:
+  void add(const std::string& event) { events += (events.empty() ? "" : "; ") + event; }
+};
+
+AssemblerOptions options_from(const std::string& text) {
+  AssemblerOptions options;
+  const std::size_t space = text.find(' ');
+  const std::string role = text.substr(0, space);
+  if (role == "client") {
+    options.from = Role::client;
+  } else if (role != "server") {
+    throw std::invalid_argument("unknown role: " + role);
+  }
+  if (space != std::string::npos) {
+    const std::string limit = text.substr(space + 1);
+    if (!limit.starts_with("max=")) throw std::invalid_argument("unknown option: " + limit);
+    options.max_message_size = std::stoull(limit.substr(4));
+  }
+  return options;
+}
+
+std::string assemble(const std::vector<Bytes>& chunks, AssemblerOptions options) {
+  RecordingHandler handler;
+  MessageAssembler assembler(options, handler);
+  for (Bytes chunk : chunks) {
+    if (!assembler.feed(chunk)) break;
+  }
+  return handler.events.empty() ? "(nothing)" : handler.events;
+}
+
+TEST(MessageAssembler, FixturesGiveTheSameEventsForEveryChunking) {
+  const auto rows = test::read_fixture_table("messages/assemble.txt");
+  ASSERT_GT(rows.size(), 40u);
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.fields.size(), 3u) << "assemble.txt line " << row.line;
+    const AssemblerOptions options = options_from(row.fields[0]);
+    const Bytes input = bytes_from_spec(row.fields[1]);
+    for (const auto& chunks : chunkings(input)) {
+      ASSERT_EQ(assemble(chunks, options), row.fields[2])
+          << "assemble.txt line " << row.line << ", " << test::describe_chunking(chunks);
+    }
+  }
+}
+
+TEST(MessageAssembler, ReportsEachFrameHeaderForTraces) {
+  RecordingHandler handler;
+  MessageAssembler assembler({}, handler);
+  Bytes input = from_hex("01 03 48 65 6c 89 00 80 02 6c 6f");
+  ASSERT_TRUE(assembler.feed(input));
+  ASSERT_EQ(handler.frames.size(), 3u);
+  EXPECT_FALSE(handler.frames[0].fin);
+  EXPECT_EQ(handler.frames[1].opcode, 9);
+  EXPECT_EQ(handler.frames[2].payload_length, 2u);
+}
+
+TEST(MessageAssembler, TellsWhereAMessageStands) {
+  RecordingHandler handler;
+  MessageAssembler assembler({}, handler);
+  Bytes first = from_hex("01 01 41");
+  ASSERT_TRUE(assembler.feed(first));
+  EXPECT_TRUE(assembler.in_message());
+  Bytes last = from_hex("80 01 42 88 00");
+  ASSERT_TRUE(assembler.feed(last));
+  EXPECT_FALSE(assembler.in_message());
+  EXPECT_TRUE(assembler.close_received());
+  EXPECT_FALSE(assembler.failed());
+}
+
+TEST(MessageAssembler, IgnoresInputAfterAViolation) {
+  RecordingHandler handler;
+  MessageAssembler assembler({}, handler);
+  Bytes bad = from_hex("80 00");
+  EXPECT_FALSE(assembler.feed(bad));
+  Bytes good = from_hex("81 01 41");
+  EXPECT_FALSE(assembler.feed(good));
+  EXPECT_EQ(handler.events, "violation message.orphan-continuation");
+}
+
+TEST(MessageAssembler, ViolationDetailsSayWhatWasSeen) {
+  auto violation_for = [](const char* hex, std::uint64_t max) {
+    RecordingHandler handler;
+    MessageAssembler assembler({.from = Role::server, .max_message_size = max}, handler);
+    Bytes input = from_hex(hex);
+    assembler.feed(input);
+    return handler.last_violation.describe();
+  };
+  EXPECT_EQ(violation_for("01 03 48 65 6c 80 03 6c 6f 21", 5),
+            "RFC 6455 10.4: message larger than the limit (at least 6 bytes, limit 5)");
+  EXPECT_EQ(violation_for("81 04 41 42 c3 28", 100),
+            "RFC 6455 8.1: text message is not valid UTF-8 (invalid byte at offset 3)");
+  EXPECT_EQ(violation_for("81 01 ce", 100),
+            "RFC 6455 8.1: text message is not valid UTF-8 (sequence cut off at the end of the message)");
+  EXPECT_EQ(violation_for("01 01 41 02 00", 100),
+            "RFC 6455 5.4: new data frame inside a fragmented message (binary frame before the fragmented message "
+            "ended)");
+}
+
+}  // namespace
+}  // namespace wsprobe::codec

@@ -1,0 +1,32 @@
+// Replays every seed and every kept crash input in testdata/fuzz/TARGET/ through the
+// fuzz target bodies, so the normal (and sanitizer) test run covers them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "fuzz/targets.h"
+
+namespace wsprobe::fuzz {
+namespace {
+
+using Body = int (*)(const std::uint8_t*, std::size_t);
+
+std::size_t replay(const std::string& target, Body body) {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(WSPROBE_TESTDATA) + "/fuzz/" + target)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_EQ(body(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 0);
+    ++count;
+  }
+  return count;
+}
+
+TEST(FuzzCorpus, FrameFuzz) { EXPECT_GT(replay("frame_fuzz", frame_fuzz), 20u); }
+
+}  // namespace
+}  // namespace wsprobe::fuzz
