@@ -28,8 +28,8 @@ class Utf8Validator {
   void reset();
 
  private:
-  std::uint32_t state_ = 0;     // DFA state: 0 is the boundary, 1 is the reject state
-  std::uint64_t offset_ = 0;    // bytes accepted so far
+  std::uint32_t state_ = 0;   // DFA state (see utf8.cpp); 0 is the code point boundary
+  std::uint64_t offset_ = 0;  // bytes accepted so far; once invalid, the offset of the invalid byte
 };
 
 // Whole-text validation: valid and complete.

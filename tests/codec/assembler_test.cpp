@@ -16,7 +16,7 @@ using test::from_hex;
 
 std::string hex_or_dash(ByteView payload) {
   if (payload.empty()) return "-";
-  if (payload.size() > 32) return "<" + std::to_string(payload.size()) + " bytes>";
+  if (payload.size() > 32) return std::string("<").append(std::to_string(payload.size())).append(" bytes>");
   std::string text = test::to_hex(payload);
   std::erase(text, ' ');
   return text;
