@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace wsprobe::codec {
@@ -16,6 +18,20 @@ TEST(Violation, EveryRuleHasAUniqueIdASectionAndACloseCode) {
     EXPECT_TRUE(info.section.starts_with("RFC ")) << info.id;
     EXPECT_FALSE(info.summary.empty()) << info.id;
     EXPECT_TRUE(info.close_code == 1002 || info.close_code == 1007 || info.close_code == 1009) << info.id;
+  }
+}
+
+// Users look rules up by id in the man page's PROTOCOL RULES table.
+TEST(Violation, EveryRuleIsInTheManPageWithItsSectionAndCode) {
+  std::ifstream in(std::string(WSPROBE_TESTDATA) + "/../man/wsprobe.1");
+  ASSERT_TRUE(in);
+  std::stringstream man;
+  man << in.rdbuf();
+  for (int i = 0; i <= static_cast<int>(Rule::close_reason_not_utf8); ++i) {
+    const RuleInfo& info = rule_info(static_cast<Rule>(i));
+    const std::string row =
+        std::string(info.id) + "\t" + std::string(info.section) + "\t" + std::to_string(info.close_code) + "\n";
+    EXPECT_NE(man.str().find(row), std::string::npos) << "man/wsprobe.1 lacks the row: " << row;
   }
 }
 
