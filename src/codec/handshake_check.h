@@ -18,8 +18,6 @@ struct HandshakeCheck {
   std::string expected;               // what the RFC asks for: the exact value, or in words
   std::optional<std::string> actual;  // what the server sent, raw; absent when the header was
   std::string detail;                 // why it failed, when expected and actual do not say it
-
-  bool operator==(const HandshakeCheck&) const = default;
 };
 
 // What the server agreed to; meaningful when every check passed.
