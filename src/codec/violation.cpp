@@ -24,8 +24,32 @@ constexpr std::array rules = {
     RuleInfo{"close.one-byte-payload", "RFC 6455 5.5.1", 1002, "close payload of one byte"},
     RuleInfo{"close.invalid-code", "RFC 6455 7.4", 1002, "close code not allowed on the wire"},
     RuleInfo{"close.reason-invalid-utf8", "RFC 6455 5.5.1", 1007, "close reason is not valid UTF-8"},
+    RuleInfo{"http.head-too-large", "RFC 9110 5.4", 0, "message head larger than the limit"},
+    RuleInfo{"http.too-many-fields", "RFC 9110 5.4", 0, "more header field lines than the limit"},
+    RuleInfo{"http.bad-line-ending", "RFC 9112 2.2", 0, "line not ended by CRLF, or a bare CR"},
+    RuleInfo{"http.malformed-request-line", "RFC 9112 3", 0, "malformed request line"},
+    RuleInfo{"http.malformed-status-line", "RFC 9112 4", 0, "malformed status line"},
+    RuleInfo{"http.obsolete-line-folding", "RFC 9112 5.2", 0,
+             "header line starts with whitespace (obsolete line folding)"},
+    RuleInfo{"http.malformed-header", "RFC 9112 5.1", 0, "malformed header field line"},
+    RuleInfo{"extensions.malformed", "RFC 6455 9.1", 0, "Sec-WebSocket-Extensions does not parse"},
+    RuleInfo{"extensions.not-offered", "RFC 6455 4.1", 0, "response names an extension the client did not offer"},
+    RuleInfo{"deflate.unknown-parameter", "RFC 7692 7", 0, "unknown permessage-deflate parameter"},
+    RuleInfo{"deflate.duplicate-parameter", "RFC 7692 7", 0, "permessage-deflate parameter given twice"},
+    RuleInfo{"deflate.invalid-value", "RFC 7692 7.1", 0, "invalid permessage-deflate parameter value"},
+    RuleInfo{"deflate.client-window-not-offered", "RFC 7692 7.1.2.2", 0,
+             "client_max_window_bits in the response but not in the offer"},
+    RuleInfo{"deflate.server-window-too-large", "RFC 7692 7.1.2.1", 0,
+             "server window larger than the offered server_max_window_bits"},
+    RuleInfo{"deflate.more-than-one", "RFC 7692 5", 0, "more than one permessage-deflate element in the response"},
+    RuleInfo{"handshake.status", "RFC 6455 4.1", 0, "status is not 101 Switching Protocols"},
+    RuleInfo{"handshake.upgrade", "RFC 6455 4.1", 0, "Upgrade is not websocket"},
+    RuleInfo{"handshake.connection", "RFC 6455 4.1", 0, "Connection does not contain the token Upgrade"},
+    RuleInfo{"handshake.accept", "RFC 6455 4.1", 0, "Sec-WebSocket-Accept missing or wrong"},
+    RuleInfo{"handshake.subprotocol", "RFC 6455 4.1", 0, "Sec-WebSocket-Protocol is not one offered subprotocol"},
+    RuleInfo{"handshake.extensions", "RFC 6455 4.1", 0, "Sec-WebSocket-Extensions unparsable, not offered or invalid"},
 };
-static_assert(rules.size() == static_cast<std::size_t>(Rule::close_reason_not_utf8) + 1);
+static_assert(rules.size() == rule_count);
 
 }  // namespace
 

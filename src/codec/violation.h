@@ -2,6 +2,7 @@
 // The protocol rules a peer can break, each with its id, its RFC section and the
 // close code an endpoint answers with. Parsers report a Violation and never throw
 // on peer input: bad input is normal input for a protocol inspector.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,12 +31,41 @@ enum class Rule : std::uint8_t {
   close_payload_one_byte,
   close_code_invalid,
   close_reason_not_utf8,
+  // HTTP/1.1 message head of the opening handshake, RFC 9112 and RFC 9110 5.4.
+  http_head_too_large,
+  http_too_many_fields,
+  http_bad_line_ending,
+  http_malformed_request_line,
+  http_malformed_status_line,
+  http_obsolete_line_folding,
+  http_malformed_field,
+  // Sec-WebSocket-Extensions, RFC 6455 9.1 and 4.1.
+  extensions_malformed,
+  extension_not_offered,
+  // permessage-deflate parameters in an offer or a response, RFC 7692 5 and 7.
+  deflate_unknown_parameter,
+  deflate_duplicate_parameter,
+  deflate_invalid_value,
+  deflate_client_window_not_offered,
+  deflate_server_window_too_large,
+  deflate_more_than_one,
+  // The client's checks of the server's handshake response, RFC 6455 4.1.
+  handshake_status,
+  handshake_upgrade,
+  handshake_connection,
+  handshake_accept,
+  handshake_subprotocol,
+  handshake_extensions,
 };
+inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::handshake_extensions) + 1;
 
 struct RuleInfo {
   std::string_view id;       // stable machine name, e.g. "frame.reserved-bits"
   std::string_view section;  // e.g. "RFC 6455 5.2"
-  std::uint16_t close_code;  // what an endpoint closes with when the peer breaks it
+  // What an endpoint closes with when the peer breaks the rule. 0 for the opening
+  // handshake's rules: they are broken before the connection is open, when there is
+  // no Close frame to send, only an HTTP error status or a dropped TCP connection.
+  std::uint16_t close_code;
   std::string_view summary;  // one line, lower case, no trailing period
 };
 

@@ -12,12 +12,23 @@ namespace {
 
 TEST(Violation, EveryRuleHasAUniqueIdASectionAndACloseCode) {
   std::set<std::string_view> ids;
-  for (int i = 0; i <= static_cast<int>(Rule::close_reason_not_utf8); ++i) {
+  for (std::size_t i = 0; i < rule_count; ++i) {
     const RuleInfo& info = rule_info(static_cast<Rule>(i));
     EXPECT_TRUE(ids.insert(info.id).second) << info.id;
     EXPECT_TRUE(info.section.starts_with("RFC ")) << info.id;
     EXPECT_FALSE(info.summary.empty()) << info.id;
-    EXPECT_TRUE(info.close_code == 1002 || info.close_code == 1007 || info.close_code == 1009) << info.id;
+    EXPECT_TRUE((std::set<int>{0, 1002, 1007, 1009, 1010}.contains(info.close_code))) << info.id;
+  }
+}
+
+// Rules broken during the opening handshake have no Close frame to answer with;
+// every rule broken on an open connection has one.
+TEST(Violation, OnlyHandshakeRulesHaveNoCloseCode) {
+  for (std::size_t i = 0; i < rule_count; ++i) {
+    const RuleInfo& info = rule_info(static_cast<Rule>(i));
+    const bool handshake = info.id.starts_with("http.") || info.id.starts_with("extensions.") ||
+                           info.id.starts_with("deflate.") || info.id.starts_with("handshake.");
+    EXPECT_EQ(info.close_code == 0, handshake) << info.id;
   }
 }
 
@@ -27,10 +38,11 @@ TEST(Violation, EveryRuleIsInTheManPageWithItsSectionAndCode) {
   ASSERT_TRUE(in);
   std::stringstream man;
   man << in.rdbuf();
-  for (int i = 0; i <= static_cast<int>(Rule::close_reason_not_utf8); ++i) {
+  for (std::size_t i = 0; i < rule_count; ++i) {
     const RuleInfo& info = rule_info(static_cast<Rule>(i));
     const std::string row =
-        std::string(info.id) + "\t" + std::string(info.section) + "\t" + std::to_string(info.close_code) + "\n";
+        std::string(info.id) + "\t" + std::string(info.section) + "\t" +
+        (info.close_code ? std::to_string(info.close_code) : std::string("-")) + "\n";
     EXPECT_NE(man.str().find(row), std::string::npos) << "man/wsprobe.1 lacks the row: " << row;
   }
 }
