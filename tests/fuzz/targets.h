@@ -9,4 +9,12 @@ namespace wsprobe::fuzz {
 // Frame parser and message assembler: the same events however the input is split.
 int frame_fuzz(const std::uint8_t* data, std::size_t size);
 
+// HTTP request and response head parsers (the same head however it is split) and the
+// handshake response validator.
+int handshake_fuzz(const std::uint8_t* data, std::size_t size);
+
+// Sec-WebSocket-Extensions parser (format and parse round trip) and permessage-deflate
+// negotiation on both sides.
+int extensions_fuzz(const std::uint8_t* data, std::size_t size);
+
 }  // namespace wsprobe::fuzz
