@@ -3,25 +3,30 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <map>
 #include <string>
 
+#include "cli/errors.h"
 #include "cmd/subcommands.h"
 #include "version.h"
 
 namespace {
 
-// Exit codes of the CLI contract (README, man page).
-constexpr int exit_usage = 2;
-
 std::string subcommand_footer() {
   std::string text = "Subcommands:\n";
   for (const auto& sub : wsprobe::cmd::subcommands()) {
-    text += fmt::format("  {:<10} {}{}\n", sub.name, sub.summary, sub.available ? "" : " (planned)");
+    text += fmt::format("  {:<10} {}{}\n", sub.name, sub.summary, sub.setup ? "" : " (planned)");
   }
   text +=
       "\nExit status: 0 success, 1 protocol violation or refusal, 2 usage,\n"
       "3 could not connect, 4 timed out.\n";
   return text;
+}
+
+int report(const std::string& what, const std::string& hint) {
+  fmt::print(stderr, "wsprobe: error: {}\n", what);
+  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  return 0;
 }
 
 }  // namespace
@@ -33,23 +38,39 @@ int main(int argc, char** argv) {
   app.footer(subcommand_footer());
   app.require_subcommand(0, 1);
 
+  std::map<std::string, wsprobe::cli::Run, std::less<>> runs;
+  for (const auto& sub : wsprobe::cmd::subcommands()) {
+    if (!sub.setup) continue;
+    CLI::App* command = app.add_subcommand(std::string(sub.name), std::string(sub.summary));
+    runs.emplace(sub.name, sub.setup(*command));
+  }
+  // Subcommands have their own table in the footer.
+  app.get_formatter()->label("SUBCOMMANDS", "Available subcommands");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::fputs(app.help().c_str(), stdout);
-    return 0;
+    return wsprobe::exit_ok;
   } catch (const CLI::CallForVersion& version) {
     std::puts(version.what());
-    return 0;
+    return wsprobe::exit_ok;
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "wsprobe: error: {}\n", error.what());
-    fmt::print(stderr, "hint: see 'wsprobe --help'\n");
-    return exit_usage;
+    report(error.what(), "see 'wsprobe --help'");
+    return wsprobe::exit_usage;
   }
 
   if (app.get_subcommands().empty()) {
     std::fputs(app.help().c_str(), stdout);
-    return exit_usage;
+    return wsprobe::exit_usage;
   }
-  return 0;
+  try {
+    return runs.at(app.get_subcommands().front()->get_name())();
+  } catch (const wsprobe::Failure& failure) {
+    report(failure.what(), failure.hint());
+    return failure.code();
+  } catch (const std::invalid_argument& bad_input) {  // the codec refusing our own command-line input
+    report(bad_input.what(), "");
+    return wsprobe::exit_usage;
+  }
 }

@@ -6,14 +6,14 @@ namespace wsprobe::cmd {
 
 std::span<const Subcommand> subcommands() {
   static constexpr std::array table = {
-      Subcommand{"handshake", "show and verify the opening handshake", false},
-      Subcommand{"connect", "live session: messages, close, readyState, frames", false},
-      Subcommand{"send", "send crafted frames and record the server's reaction", false},
-      Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", false},
-      Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", false},
-      Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", false},
-      Subcommand{"check", "conformance suite by RFC section, JSON and JUnit reports", false},
-      Subcommand{"serve", "strict built-in WebSocket and SSE server", false},
+      Subcommand{"handshake", "show and verify the opening handshake", nullptr},
+      Subcommand{"connect", "live session: messages, close, readyState, frames", nullptr},
+      Subcommand{"send", "send crafted frames and record the server's reaction", nullptr},
+      Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", nullptr},
+      Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", nullptr},
+      Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", nullptr},
+      Subcommand{"check", "conformance suite by RFC section, JSON and JUnit reports", nullptr},
+      Subcommand{"serve", "strict built-in WebSocket and SSE server", nullptr},
   };
   return table;
 }

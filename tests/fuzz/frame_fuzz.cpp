@@ -25,7 +25,6 @@ class EventLog : public MessageHandler {
   void on_violation(const Violation& violation) override { add('v', "", violation.describe()); }
 
  private:
-  // Appends piecewise: GCC 12 warns falsely (-Wrestrict) on chains of string '+'.
   void add(char tag, std::string_view first, std::string_view second) {
     log.push_back(tag);
     log.append(first).push_back(':');

@@ -1,0 +1,77 @@
+#include "cli/options.h"
+
+namespace wsprobe::cli {
+namespace {
+
+Milliseconds duration_or_throw(const std::string& name, const std::string& text) {
+  const auto duration = parse_duration(text);
+  if (!duration) {
+    throw CLI::ValidationError(name, "'" + text + "' is not a duration such as 250ms, 5s or 2m");
+  }
+  return *duration;
+}
+
+}  // namespace
+
+CLI::Option* add_duration_option(CLI::App& app, const std::string& name, Milliseconds& target,
+                                 const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name](const std::string& text) { target = duration_or_throw(name, text); }, description)
+      ->type_name("DURATION")
+      ->default_str(format_duration(target));
+}
+
+CLI::Option* add_duration_option(CLI::App& app, const std::string& name, std::optional<Milliseconds>& target,
+                                 const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target, name](const std::string& text) { target = duration_or_throw(name, text); }, description)
+      ->type_name("DURATION");
+}
+
+CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::uint64_t& target,
+                             const std::string& description) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&target, name](const std::string& text) {
+            const auto size = parse_size(text);
+            if (!size) throw CLI::ValidationError(name, "'" + text + "' is not a size such as 512, 64KiB or 16MiB");
+            target = *size;
+          },
+          description)
+      ->type_name("SIZE");
+}
+
+void add_client_options(CLI::App& app, ClientOptions& options) {
+  app.add_option("url", options.url, "ws://, wss://, http:// or https:// URL")->required();
+  app.add_option("-H,--header", options.headers, "extra request header 'Name: value' (repeatable); 'Name:' removes one");
+  app.add_option("--origin", options.origin, "Origin header");
+  app.add_option("-s,--subprotocol", options.subprotocols, "offer a subprotocol (repeatable, in preference order)");
+  app.add_option("--deflate", options.deflate, "offer permessage-deflate, optionally with parameters")
+      ->expected(0, 1)
+      ->default_str("permessage-deflate")
+      ->type_name("[PARAMS]");
+  app.add_flag("-k,--insecure", options.insecure, "do not verify the server's TLS certificate");
+  app.add_option("--cacert", options.cacert, "CA certificates (PEM) to verify the server with")->check(CLI::ExistingFile);
+  app.add_option("--cert", options.cert, "client certificate (PEM)")->check(CLI::ExistingFile);
+  app.add_option("--key", options.key, "client private key (PEM)")->check(CLI::ExistingFile);
+  app.add_option("--proxy", options.proxy, "HTTP proxy URL (a CONNECT tunnel); default: the *_proxy environment");
+  app.add_option("--resolve", options.resolve, "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (repeatable)");
+  app.add_flag("-4,--ipv4", options.ipv4_only, "resolve names to IPv4 addresses only");
+  app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");
+  add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS");
+  add_duration_option(app, "--timeout", options.timeout, "limit for the whole command");
+  add_size_option(app, "--max-message-size", options.max_message_size, "largest message accepted (default 16MiB)");
+}
+
+void add_output_options(CLI::App& app, OutputOptions& options) {
+  app.add_flag("--json", options.json, "machine output: JSON on stdout");
+  app.add_flag("-v,--verbose", options.verbose, "more detail: raw handshake, one line per frame");
+  app.add_flag("-q,--quiet", options.quiet, "print only errors")->excludes("--verbose");
+  app.add_flag("--raw", options.raw, "print peer bytes as they came, unescaped");
+  app.add_flag("--show-secrets", options.show_secrets, "print Authorization, Cookie and similar headers in full");
+}
+
+}  // namespace wsprobe::cli

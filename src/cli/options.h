@@ -1,0 +1,52 @@
+#pragma once
+// The options every client subcommand takes (conventions: common options), and
+// helpers for options with units.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/units.h"
+
+namespace wsprobe::cli {
+
+struct ClientOptions {
+  std::string url;
+  std::vector<std::string> headers;       // -H 'Name: value', curl's rules
+  std::optional<std::string> origin;
+  std::vector<std::string> subprotocols;  // offered in order
+  std::optional<std::string> deflate;     // --deflate[=PARAMS]: the permessage-deflate offer
+  bool insecure = false;
+  std::string cacert, cert, key;
+  std::optional<std::string> proxy;
+  std::vector<std::string> resolve;       // HOST:PORT:ADDR, as curl's --resolve
+  bool ipv4_only = false, ipv6_only = false;
+  Milliseconds connect_timeout{10'000};
+  std::optional<Milliseconds> timeout;    // the whole command
+  std::uint64_t max_message_size = 16 * 1024 * 1024;
+};
+
+struct OutputOptions {
+  bool json = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool raw = false;
+  bool show_secrets = false;
+};
+
+void add_client_options(CLI::App& app, ClientOptions& options);
+void add_output_options(CLI::App& app, OutputOptions& options);
+
+// An option taking a duration with a unit ("250ms", "5s", "2m").
+CLI::Option* add_duration_option(CLI::App& app, const std::string& name, Milliseconds& target,
+                                 const std::string& description);
+CLI::Option* add_duration_option(CLI::App& app, const std::string& name, std::optional<Milliseconds>& target,
+                                 const std::string& description);
+// An option taking a size ("512", "64KiB", "16MiB").
+CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::uint64_t& target,
+                             const std::string& description);
+
+}  // namespace wsprobe::cli

@@ -1,0 +1,117 @@
+"""Shared pieces of the integration tests: the binary under test, processes that
+announce readiness on their first stdout line, and bounded waits.
+
+Every process a test starts is stopped by the test (context managers), every wait
+has a limit, and all traffic stays on loopback.
+"""
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import time
+
+WSPROBE = os.environ.get("WSPROBE", "")
+# Debian's interpreter, which has python3-websockets; a python3 earlier on PATH may not.
+PYTHON = "/usr/bin/python3"
+PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
+
+
+def run_wsprobe(*args, timeout=30, input=None):
+    """Runs wsprobe to completion and returns the CompletedProcess (text mode)."""
+    return subprocess.run([WSPROBE, *map(str, args)], capture_output=True, text=True, timeout=timeout, input=input)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago (for peers that cannot bind port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ReadyProcess:
+    """A process whose first stdout line says it is ready, e.g. 'listening on ws://127.0.0.1:PORT/'.
+
+    Use as a context manager: the process is started, its first line read within
+    `ready_timeout` seconds, and on exit it gets SIGTERM, then SIGKILL if it lingers.
+    """
+
+    def __init__(self, argv, ready_pattern=r"listening on (\S+)", ready_timeout=10, env=None):
+        self.argv = list(map(str, argv))
+        self.ready_pattern = ready_pattern
+        self.ready_timeout = ready_timeout
+        self.env = env
+        self.process = None
+        self.first_line = ""
+        self.match = None
+        self.returncode = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, start_new_session=True
+        )
+        self.first_line = self._read_line(self.ready_timeout)
+        self.match = re.search(self.ready_pattern, self.first_line)
+        if not self.match:
+            self.stop()
+            raise AssertionError(
+                f"{self.argv[0]} did not announce readiness: {self.first_line!r}; stderr: {self.stderr_text()!r}"
+            )
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _read_line(self, timeout):
+        deadline = time.monotonic() + timeout
+        line = b""
+        while not line.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+            if not ready:
+                break
+            byte = os.read(self.process.stdout.fileno(), 1)
+            if not byte:
+                break
+            line += byte
+        return line.decode(errors="replace").strip()
+
+    @property
+    def url(self):
+        return self.match.group(1)
+
+    @property
+    def port(self):
+        return int(re.search(r":(\d+)/?", self.url.split("//", 1)[1]).group(1))
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Signals the process, waits up to `timeout` seconds, kills it after that; returns its exit code."""
+        if self.process is None or self.returncode is not None:
+            return self.returncode
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=timeout)
+        self.returncode = self.process.returncode
+        return self.returncode
+
+    def stderr_text(self):
+        if self.process.poll() is None:
+            return ""
+        return self.process.stderr.read().decode(errors="replace")
+
+
+def serve(*args, **kwargs):
+    """`wsprobe serve --port 0 ARGS` as a ReadyProcess."""
+    return ReadyProcess([WSPROBE, "serve", "--port", "0", *args], **kwargs)
+
+
+def python_peer(script, *args, **kwargs):
+    """A peer from tests/integration/peers/ run with Debian's Python, as a ReadyProcess."""
+    return ReadyProcess([PYTHON, os.path.join(PEERS, script), *args], **kwargs)
