@@ -1,0 +1,37 @@
+#include "output/escape.h"
+
+#include <gtest/gtest.h>
+
+namespace wsprobe::output {
+namespace {
+
+TEST(EscapeForTerminal, KeepsPrintableTextAndUtf8) {
+  EXPECT_EQ(escape_for_terminal("Hello, world"), "Hello, world");
+  EXPECT_EQ(escape_for_terminal("κόσμε ✓ 😀"), "κόσμε ✓ 😀");
+}
+
+TEST(EscapeForTerminal, EscapesControlsInvalidBytesAndReorderingCharacters) {
+  EXPECT_EQ(escape_for_terminal("\x1b[2Jgone"), "\\x1b[2Jgone");
+  EXPECT_EQ(escape_for_terminal(std::string("a\0b", 3)), "a\\x00b");
+  EXPECT_EQ(escape_for_terminal("tab\there\r\n"), "tab\\x09here\\x0d\\x0a");
+  EXPECT_EQ(escape_for_terminal("\x7f"), "\\x7f");
+  EXPECT_EQ(escape_for_terminal("back\\slash"), "back\\\\slash");
+  EXPECT_EQ(escape_for_terminal("\xc3\x28"), "\\xc3(");
+  EXPECT_EQ(escape_for_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(escape_for_terminal("\xe2\x82"), "\\xe2\\x82");           // cut off
+  EXPECT_EQ(escape_for_terminal("\xc2\x9b"), "\\u009b");              // C1 CSI
+  EXPECT_EQ(escape_for_terminal("abc\xe2\x80\xae"), "abc\\u202e");    // right-to-left override
+}
+
+TEST(JsonString, EscapesForJson) {
+  EXPECT_EQ(json_string("plain"), "\"plain\"");
+  EXPECT_EQ(json_string("q\"b\\"), "\"q\\\"b\\\\\"");
+  EXPECT_EQ(json_string("a\nb\tc\r"), "\"a\\nb\\tc\\r\"");
+  EXPECT_EQ(json_string(std::string("\0\x1b", 2)), "\"\\u0000\\u001b\"");
+  EXPECT_EQ(json_string("κ"), "\"κ\"");
+  EXPECT_EQ(json_string("\xff"), "\"\xef\xbf\xbd\"");
+  EXPECT_EQ(json_string("\xe2\x80\xae"), "\"\\u202e\"");
+}
+
+}  // namespace
+}  // namespace wsprobe::output
