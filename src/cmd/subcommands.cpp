@@ -2,11 +2,13 @@
 
 #include <array>
 
+#include "cmd/commands.h"
+
 namespace wsprobe::cmd {
 
 std::span<const Subcommand> subcommands() {
   static constexpr std::array table = {
-      Subcommand{"handshake", "show and verify the opening handshake", nullptr},
+      Subcommand{"handshake", "show and verify the opening handshake", setup_handshake},
       Subcommand{"connect", "live session: messages, close, readyState, frames", nullptr},
       Subcommand{"send", "send crafted frames and record the server's reaction", nullptr},
       Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", nullptr},

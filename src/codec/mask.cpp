@@ -1,7 +1,10 @@
 #include "codec/mask.h"
 
+#include <openssl/rand.h>
+
 #include <cstddef>
 #include <cstring>
+#include <stdexcept>
 
 namespace wsprobe::codec {
 
@@ -38,6 +41,14 @@ void apply_mask(MutableByteView data, MaskKey key, std::uint64_t offset) {
     std::memcpy(p + i, &chunk, 8);
   }
   for (; i < n; ++i) p[i] ^= rotated[i % 4];
+}
+
+MaskKey random_mask_key() {
+  MaskKey key;
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed to make a masking key");
+  }
+  return key;
 }
 
 }  // namespace wsprobe::codec

@@ -14,4 +14,8 @@ using MaskKey = std::array<std::uint8_t, 4>;
 // several reads is unmasked piece by piece. Masking and unmasking are the same.
 void apply_mask(MutableByteView data, MaskKey key, std::uint64_t offset = 0);
 
+// A fresh key from OpenSSL's CSPRNG: clients must not let keys be predicted (10.3).
+// Throws std::runtime_error if the generator fails.
+MaskKey random_mask_key();
+
 }  // namespace wsprobe::codec

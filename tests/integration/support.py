@@ -99,12 +99,14 @@ class ReadyProcess:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=timeout)
         self.returncode = self.process.returncode
+        self._stderr = self.process.stderr.read().decode(errors="replace")
+        self.process.stdout.close()
+        self.process.stderr.close()
         return self.returncode
 
     def stderr_text(self):
-        if self.process.poll() is None:
-            return ""
-        return self.process.stderr.read().decode(errors="replace")
+        """What the process wrote to stderr; complete once it has stopped."""
+        return getattr(self, "_stderr", "")
 
 
 def serve(*args, **kwargs):

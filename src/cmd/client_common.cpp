@@ -1,0 +1,46 @@
+#include "cmd/client_common.h"
+
+#include "codec/extensions.h"
+
+namespace wsprobe::cmd {
+
+net::ConnectSettings connect_settings(const cli::ClientOptions& options, const net::WsUrl& url) {
+  net::ConnectSettings settings;
+  settings.url = url;
+  settings.proxy = options.proxy;
+  settings.resolve = options.resolve;
+  settings.ip_version = options.ipv4_only   ? net::IpVersion::v4
+                        : options.ipv6_only ? net::IpVersion::v6
+                                            : net::IpVersion::any;
+  settings.insecure = options.insecure;
+  settings.cacert = options.cacert;
+  settings.cert = options.cert;
+  settings.key = options.key;
+  settings.connect_timeout = options.connect_timeout;
+  return settings;
+}
+
+codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, const net::WsUrl& url) {
+  codec::HandshakeRequest request;
+  request.host = url.host_header();
+  request.target = url.target;
+  request.key = codec::random_key();
+  request.subprotocols = options.subprotocols;
+  request.origin = options.origin;
+  request.headers = options.headers;
+  if (options.deflate) {
+    // "--deflate" alone offers the defaults; "--deflate='client_max_window_bits'" may
+    // leave out the extension's name.
+    std::string offer = *options.deflate;
+    if (!offer.starts_with(codec::permessage_deflate)) offer = std::string(codec::permessage_deflate) + "; " + offer;
+    codec::deflate_offer_from_text(offer);  // throws std::invalid_argument naming the problem
+    request.extensions.push_back(offer);
+  }
+  return request;
+}
+
+net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::time_point started) {
+  return options.timeout ? started + *options.timeout : net::Deadline::max();
+}
+
+}  // namespace wsprobe::cmd

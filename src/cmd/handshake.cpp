@@ -1,0 +1,100 @@
+// wsprobe handshake URL: the opening handshake shown, every client-side rule of
+// RFC 6455 4.1 checked on its own, then a closing handshake to see how the server
+// ends the connection.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/errors.h"
+#include "cmd/client_common.h"
+#include "cmd/commands.h"
+#include "codec/handshake_check.h"
+#include "output/handshake_report.h"
+#include "session/closing.h"
+#include "session/opening.h"
+
+namespace wsprobe::cmd {
+namespace {
+
+constexpr std::size_t refusal_body_limit = 1024;
+constexpr std::uint16_t normal_closure = 1000;
+
+struct HandshakeOptions {
+  cli::ClientOptions client;
+  cli::OutputOptions output;
+  std::optional<std::string> ws_key;
+  std::optional<std::string> ws_version;
+  std::vector<std::string> extensions;
+  Milliseconds close_timeout{5000};
+};
+
+int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& reporter) {
+  const auto started = net::Clock::now();
+  const net::Deadline deadline = command_deadline(options.client, started);
+  const net::WsUrl url = net::parse_ws_url(options.client.url);
+
+  codec::HandshakeRequest request = handshake_request(options.client, url);
+  if (options.ws_key) request.key = *options.ws_key;
+  if (options.ws_version) request.version = *options.ws_version;
+  request.extensions.insert(request.extensions.begin(), options.extensions.begin(), options.extensions.end());
+  const codec::RequestHead head = codec::build_request(request);
+
+  const auto connection = net::Connection::open(connect_settings(options.client, url), deadline);
+  reporter.connected(url, connection->endpoints());
+  reporter.request(head);
+  const session::OpeningExchange exchange = session::exchange_opening_handshake(*connection, head, deadline);
+  reporter.response(exchange);
+  const codec::HandshakeReport report = codec::check_response(exchange.response, head);
+  reporter.checks(report);
+  reporter.timings({connection->timings(), exchange.response_ms, net::elapsed_ms(started)}, connection->tls());
+
+  if (exchange.response.status != 101) {
+    const auto body = session::read_refusal_body(*connection, exchange, refusal_body_limit, deadline);
+    reporter.refused(exchange.response, body.text, body.complete);
+    return exit_refused;
+  }
+  if (!report.ok()) return exit_refused;
+
+  const codec::AssemblerOptions frames{
+      .from = codec::Role::server,
+      .allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : std::uint8_t{0},
+      .max_message_size = options.client.max_message_size,
+  };
+  const session::CloseExchange close =
+      session::exchange_close(*connection, exchange.after_head, frames, normal_closure, "",
+                              std::min(deadline, net::Clock::now() + options.close_timeout),
+                              [&reporter](const codec::FrameHeader& header) { reporter.frame_received(header); });
+  reporter.closed(normal_closure, close);
+  return close.server_close && !close.violation ? exit_ok : exit_refused;
+}
+
+}  // namespace
+
+cli::Run setup_handshake(CLI::App& app) {
+  auto options = std::make_shared<HandshakeOptions>();
+  cli::add_client_options(app, options->client);
+  cli::add_output_options(app, options->output);
+  app.add_option("--ws-key", options->ws_key, "send this Sec-WebSocket-Key instead of a random one");
+  app.add_option("--ws-version", options->ws_version, "send this Sec-WebSocket-Version (probe version negotiation)");
+  app.add_option("--extension", options->extensions, "offer this Sec-WebSocket-Extensions value (repeatable)");
+  cli::add_duration_option(app, "--close-timeout", options->close_timeout,
+                           "how long to wait for the server's Close and TCP close");
+  app.footer(
+      "Examples:\n"
+      "  wsprobe handshake ws://127.0.0.1:9001/\n"
+      "  wsprobe handshake wss://echo.example/chat -s chat --deflate --json\n"
+      "  wsprobe handshake ws://127.0.0.1:9001/ --ws-version 8   # expect 426\n");
+  return [options] {
+    const auto reporter = output::make_handshake_reporter(options->output, stdout);
+    try {
+      const int code = run_handshake(*options, *reporter);
+      reporter->finish(code, "");
+      return code;
+    } catch (const Failure& failure) {
+      reporter->finish(failure.code(), failure.what());
+      throw;
+    }
+  };
+}
+
+}  // namespace wsprobe::cmd

@@ -1,0 +1,99 @@
+#pragma once
+// A client connection for every WebSocket subcommand: libcurl opens it with
+// CURLOPT_CONNECT_ONLY, so names, proxies (CONNECT tunnels), --resolve, -4/-6, TLS
+// and connect timeouts are curl's, and then every byte of the handshake and the
+// frames is ours, sent and read through curl_easy_send/curl_easy_recv.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/bytes.h"
+#include "net/url.h"
+
+namespace wsprobe::net {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+
+// Milliseconds from `start` to `end`, as printed figures use them.
+double elapsed_ms(Clock::time_point start, Clock::time_point end = Clock::now());
+
+enum class IpVersion { any, v4, v6 };
+
+struct ConnectSettings {
+  WsUrl url;
+  std::optional<std::string> proxy;  // unset: curl reads http_proxy, https_proxy, no_proxy
+  std::vector<std::string> resolve;  // HOST:PORT:ADDR
+  IpVersion ip_version = IpVersion::any;
+  bool insecure = false;
+  std::string cacert, cert, key;
+  std::chrono::milliseconds connect_timeout{10'000};
+};
+
+// Durations of each phase in milliseconds; tls is absent for plain TCP.
+struct ConnectTimings {
+  double dns_ms = 0;
+  double tcp_ms = 0;  // TCP connect, and the proxy's CONNECT tunnel when there is one
+  std::optional<double> tls_ms;
+};
+
+struct TlsDetails {
+  std::string version;  // "TLSv1.3"
+  std::string cipher;
+  std::string alpn;     // empty when none was agreed
+  std::string subject, issuer;
+  std::vector<std::string> subject_alt_names;  // "DNS:localhost", "IP:127.0.0.1"
+  std::string not_after;                       // "2026-11-27T06:00:00Z"
+  bool verified = false;       // the chain and name verified (whether or not -k skipped enforcing it)
+  std::string verify_result;   // OpenSSL's words: "ok", "self-signed certificate", ...
+};
+
+struct Endpoints {
+  std::string remote_address;  // the address connected to (the proxy's, through a proxy)
+  long remote_port = 0;
+  std::string local_address;
+  long local_port = 0;
+};
+
+enum class ReadStatus { data, eof, reset, timeout };
+
+struct ReadResult {
+  ReadStatus status;
+  std::size_t size = 0;  // bytes read, with ReadStatus::data
+  std::string error;     // what the system or TLS said, with ReadStatus::reset
+};
+
+class Connection {
+ public:
+  // Connects (and tunnels, and handshakes TLS). Throws Failure: exit_connect when it
+  // cannot, exit_timeout when `deadline` or the connect timeout passes first.
+  static std::unique_ptr<Connection> open(const ConnectSettings& settings, Deadline deadline);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Sends every byte. Throws Failure: exit_timeout at the deadline, exit_connect when
+  // the connection breaks.
+  void send_all(codec::ByteView data, Deadline deadline);
+
+  // Waits until bytes arrive, the peer closes, or the deadline passes.
+  ReadResult read_some(codec::MutableByteView buffer, Deadline deadline);
+
+  const ConnectTimings& timings() const { return timings_; }
+  const std::optional<TlsDetails>& tls() const { return tls_; }
+  const Endpoints& endpoints() const { return endpoints_; }
+
+ private:
+  Connection() = default;
+  bool wait_for_socket(bool for_write, Deadline deadline);
+
+  void* curl_ = nullptr;  // CURL*
+  int socket_ = -1;
+  ConnectTimings timings_;
+  std::optional<TlsDetails> tls_;
+  Endpoints endpoints_;
+};
+
+}  // namespace wsprobe::net

@@ -1,0 +1,302 @@
+#include "output/handshake_report.h"
+
+#include <fmt/format.h>
+
+#include "codec/close.h"
+#include "codec/frame.h"
+#include "output/escape.h"
+#include "output/json.h"
+#include "output/style.h"
+
+namespace wsprobe::output {
+namespace {
+
+std::string_view tcp_end_name(session::TcpEnd end) {
+  switch (end) {
+    case session::TcpEnd::closed_by_server: return "closed_by_server";
+    case session::TcpEnd::reset: return "reset";
+    case session::TcpEnd::left_open: return "left_open";
+  }
+  return "";
+}
+
+std::string params_text(const codec::Extension& extension) {
+  std::string text = extension.name;
+  for (const auto& param : extension.params) {
+    text += "; " + param.name;
+    if (param.value) text += "=" + *param.value;
+  }
+  return text;
+}
+
+class HumanReporter : public HandshakeReporter {
+ public:
+  HumanReporter(const cli::OutputOptions& options, std::FILE* out)
+      : options_(options), out_(out), style_(Style::for_stream(out)) {}
+
+  void connected(const net::WsUrl& url, const net::Endpoints& ends) override {
+    if (!options_.verbose) return;
+    line(style_.dim(fmt::format("* Connected to {} ({} port {}) from {} port {}", url.host_literal(),
+                                ends.remote_address, ends.remote_port, ends.local_address, ends.local_port)));
+  }
+
+  void request(const codec::RequestHead& request) override {
+    offered_version_ = codec::combined_field_value(request.fields, "Sec-WebSocket-Version").value_or("");
+    line(fmt::format("> {} {} {}", request.method, request.target, request.version));
+    for (const auto& field : request.fields) {
+      line(fmt::format("> {}: {}", field.name, shown_header_value(field.name, field.value, options_.show_secrets)));
+    }
+    line(">");
+  }
+
+  void response(const session::OpeningExchange& exchange) override {
+    const auto& response = exchange.response;
+    line(fmt::format("< {} {} {}", response.version, response.status, peer(response.reason)));
+    for (const auto& field : response.fields) {
+      line(fmt::format("< {}: {}", peer(field.name),
+                       peer(shown_header_value(field.name, field.value, options_.show_secrets))));
+    }
+    line("<");
+  }
+
+  void checks(const codec::HandshakeReport& report) override {
+    std::size_t width = 0;
+    for (const auto& check : report.checks) width = std::max(width, codec::rule_info(check.rule).id.size());
+    line("checks:");
+    for (const auto& check : report.checks) {
+      // A refusal is not an upgrade: the other rules would only repeat that.
+      if (refusal_status(report) && check.rule != codec::Rule::handshake_status) continue;
+      const auto& info = codec::rule_info(check.rule);
+      std::string text = fmt::format("  {}  {:<{}}  {:<13}  ", check.ok ? style_.good("pass") : style_.bad("FAIL"),
+                                     info.id, width, info.section);
+      const std::string actual = check.actual ? "\"" + peer(*check.actual) + "\"" : "(absent)";
+      if (check.ok) {
+        text += check.actual ? actual : check.expected;
+      } else {
+        text += fmt::format("expected {}, got {}", check.expected, actual);
+        if (!check.detail.empty()) text += " (" + check.detail + ")";
+      }
+      line(text);
+    }
+    checks_ok_ = report.ok();
+    if (!checks_ok_) return;
+    const auto& negotiated = report.negotiated;
+    line("negotiated:");
+    line(fmt::format("  subprotocol  {}", negotiated.subprotocol ? peer(*negotiated.subprotocol) : "(none)"));
+    if (negotiated.extensions.empty()) line("  extensions   (none)");
+    for (const auto& extension : negotiated.extensions) line("  extension    " + peer(params_text(extension)));
+  }
+
+  void refused(const codec::ResponseHead& response, const std::string& body, bool complete) override {
+    // RFC 6455 4.2.2: refusing a version, the server lists the versions it speaks.
+    const auto versions = codec::combined_field_value(response.fields, "Sec-WebSocket-Version");
+    if (versions) {
+      line("server supports WebSocket versions: " + peer(*versions));
+    } else if (response.status == 426 || offered_version_ != "13") {
+      line(style_.bad("server lists no Sec-WebSocket-Version (RFC 6455 4.2.2 asks for the versions it speaks)"));
+    }
+    if (body.empty()) return;
+    line(fmt::format("body ({} bytes{}):", body.size(), complete ? "" : ", first KiB"));
+    line("  " + (options_.raw ? body : escape_for_terminal(body)));
+  }
+
+  void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) override {
+    std::string text = fmt::format("timings: dns {:.2f} ms, tcp {:.2f} ms", timings.connect.dns_ms,
+                                   timings.connect.tcp_ms);
+    if (timings.connect.tls_ms) text += fmt::format(", tls {:.2f} ms", *timings.connect.tls_ms);
+    text += fmt::format(", handshake {:.2f} ms, total {:.2f} ms", timings.handshake_ms, timings.total_ms);
+    line(text);
+    if (!tls) return;
+    line(fmt::format("tls: {} {}{}", tls->version, tls->cipher, tls->alpn.empty() ? "" : ", ALPN " + tls->alpn));
+    line(fmt::format("  subject {}; issuer {}", peer(tls->subject), peer(tls->issuer)));
+    std::string names;
+    for (const auto& name : tls->subject_alt_names) names += (names.empty() ? "" : ", ") + peer(name);
+    line(fmt::format("  names {}; expires {}", names.empty() ? "(none)" : names, tls->not_after));
+    line(fmt::format("  verification: {}", tls->verified ? style_.good("ok") : style_.bad(tls->verify_result)));
+  }
+
+  void frame_received(const codec::FrameHeader& header) override {
+    if (!options_.verbose) return;
+    line(style_.dim(fmt::format("< frame {} fin={} rsv={} len={}", codec::opcode_name(header.opcode),
+                                header.fin ? 1 : 0, header.rsv >> 4, header.payload_length)));
+  }
+
+  void closed(std::uint16_t sent_code, const session::CloseExchange& close) override {
+    std::string text = fmt::format("close: sent {}", sent_code);
+    if (close.violation) {
+      text += "; " + style_.bad("server broke a rule: " + close.violation->describe());
+    } else if (close.server_close) {
+      const auto& frame = *close.server_close;
+      text += frame.code ? fmt::format("; server answered {} \"{}\"", *frame.code, peer(frame.reason))
+                         : "; server answered with an empty Close";
+      text += fmt::format(" after {:.2f} ms", close.close_ms.value_or(0));
+    } else {
+      text += "; " + style_.bad("server sent no Close");
+    }
+    switch (close.tcp) {
+      case session::TcpEnd::closed_by_server:
+        text += fmt::format("; TCP closed by server after {:.2f} ms", close.tcp_end_ms.value_or(0));
+        break;
+      case session::TcpEnd::reset:
+        text += "; TCP reset (" + close.tcp_error + ")";
+        break;
+      case session::TcpEnd::left_open:
+        text += "; TCP left open by server";
+        break;
+    }
+    if (close.messages_before_close) text += fmt::format("; {} messages came first", close.messages_before_close);
+    line(text);
+    close_ok_ = close.server_close && !close.violation;
+  }
+
+  void finish(int exit_code, const std::string& error) override {
+    if (!error.empty()) return;  // main prints the error line
+    if (exit_code == 0) {
+      line(style_.good("result: valid WebSocket upgrade, closed cleanly"));
+    } else if (checks_ok_ && !close_ok_) {
+      line(style_.bad("result: valid upgrade, but the server did not close as RFC 6455 5.5.1 requires"));
+    } else {
+      line(style_.bad("result: not a valid WebSocket upgrade"));
+    }
+  }
+
+ private:
+  std::string peer(std::string_view text) const {
+    return options_.raw ? std::string(text) : escape_for_terminal(text);
+  }
+  void line(const std::string& text) {
+    if (options_.quiet) return;
+    std::fputs(text.c_str(), out_);
+    std::fputc('\n', out_);
+    std::fflush(out_);
+  }
+
+  static bool refusal_status(const codec::HandshakeReport& report) {
+    return !report.checks.empty() && report.checks.front().rule == codec::Rule::handshake_status &&
+           !report.checks.front().ok;
+  }
+
+  cli::OutputOptions options_;
+  std::FILE* out_;
+  Style style_;
+  bool checks_ok_ = false;
+  bool close_ok_ = false;
+  std::string offered_version_;
+};
+
+class JsonReporter : public HandshakeReporter {
+ public:
+  JsonReporter(const cli::OutputOptions& options, std::FILE* out) : options_(options), out_(out) {
+    json_.begin_object();
+  }
+
+  void connected(const net::WsUrl& url, const net::Endpoints& ends) override {
+    json_.field("url", url.text()).key("connection").begin_object();
+    json_.field("remote_address", ends.remote_address).field("remote_port", std::int64_t{ends.remote_port});
+    json_.field("local_address", ends.local_address).field("local_port", std::int64_t{ends.local_port});
+    json_.end_object();
+  }
+
+  void request(const codec::RequestHead& request) override {
+    json_.key("request").begin_object();
+    json_.field("method", request.method).field("target", request.target).field("version", request.version);
+    headers(request.fields);
+    json_.end_object();
+  }
+
+  void response(const session::OpeningExchange& exchange) override {
+    json_.key("response").begin_object();
+    json_.field("version", exchange.response.version).field("status", int{exchange.response.status});
+    json_.field("reason", exchange.response.reason);
+    headers(exchange.response.fields);
+    json_.end_object();
+  }
+
+  void checks(const codec::HandshakeReport& report) override {
+    json_.key("checks").begin_array();
+    for (const auto& check : report.checks) {
+      const auto& info = codec::rule_info(check.rule);
+      json_.begin_object().field("id", info.id).field("rfc", info.section).field("ok", check.ok);
+      json_.field("expected", check.expected).field("actual", check.actual);
+      if (!check.detail.empty()) json_.field("detail", check.detail);
+      json_.end_object();
+    }
+    json_.end_array();
+    json_.key("negotiated").begin_object().field("subprotocol", report.negotiated.subprotocol);
+    json_.key("extensions").begin_array();
+    for (const auto& extension : report.negotiated.extensions) {
+      json_.begin_object().field("name", extension.name).key("params").begin_object();
+      for (const auto& param : extension.params) json_.field(param.name, param.value);
+      json_.end_object().end_object();
+    }
+    json_.end_array().end_object();
+  }
+
+  void refused(const codec::ResponseHead& response, const std::string& body, bool complete) override {
+    json_.key("refused").begin_object();
+    json_.field("body", body).field("body_complete", complete);
+    json_.field("supported_versions", codec::combined_field_value(response.fields, "Sec-WebSocket-Version"));
+    json_.end_object();
+  }
+
+  void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) override {
+    json_.key("timings_ms").begin_object();
+    json_.field("dns", timings.connect.dns_ms).field("tcp", timings.connect.tcp_ms);
+    json_.field("tls", timings.connect.tls_ms).field("handshake", timings.handshake_ms);
+    json_.field("total", timings.total_ms).end_object();
+    json_.key("tls");
+    if (!tls) {
+      json_.null();
+      return;
+    }
+    json_.begin_object().field("version", tls->version).field("cipher", tls->cipher).field("alpn", tls->alpn);
+    json_.field("subject", tls->subject).field("issuer", tls->issuer).key("subject_alt_names").begin_array();
+    for (const auto& name : tls->subject_alt_names) json_.value(name);
+    json_.end_array().field("not_after", tls->not_after).field("verified", tls->verified);
+    json_.field("verify_result", tls->verify_result).end_object();
+  }
+
+  void frame_received(const codec::FrameHeader&) override {}
+
+  void closed(std::uint16_t sent_code, const session::CloseExchange& close) override {
+    json_.key("close").begin_object().field("sent_code", int{sent_code});
+    const auto& frame = close.server_close;
+    json_.field("received", frame.has_value());
+    json_.field("received_code", frame && frame->code ? std::optional<int>(*frame->code) : std::nullopt);
+    json_.field("received_reason", frame ? std::optional<std::string>(frame->reason) : std::nullopt);
+    json_.field("close_ms", close.close_ms).field("tcp", tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms);
+    json_.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
+    json_.field("messages_before_close", std::uint64_t{close.messages_before_close}).end_object();
+  }
+
+  void finish(int exit_code, const std::string& error) override {
+    json_.field("ok", exit_code == 0).field("exit_code", exit_code);
+    json_.field("error", error.empty() ? std::nullopt : std::optional<std::string>(error)).end_object();
+    std::fputs(json_.text().c_str(), out_);
+    std::fputc('\n', out_);
+    std::fflush(out_);
+  }
+
+ private:
+  void headers(const codec::HeaderFields& fields) {
+    json_.key("headers").begin_array();
+    for (const auto& field : fields) {
+      json_.begin_object().field("name", field.name);
+      json_.field("value", shown_header_value(field.name, field.value, options_.show_secrets)).end_object();
+    }
+    json_.end_array();
+  }
+
+  cli::OutputOptions options_;
+  std::FILE* out_;
+  JsonWriter json_;
+};
+
+}  // namespace
+
+std::unique_ptr<HandshakeReporter> make_handshake_reporter(const cli::OutputOptions& options, std::FILE* out) {
+  if (options.json) return std::make_unique<JsonReporter>(options, out);
+  return std::make_unique<HumanReporter>(options, out);
+}
+
+}  // namespace wsprobe::output

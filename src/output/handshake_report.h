@@ -1,0 +1,42 @@
+#pragma once
+// What `wsprobe handshake` prints, human or JSON. The command reports each step as
+// it happens; the human reporter prints at once (a hung server still shows the
+// request), the JSON reporter collects one object and prints it at the end.
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/options.h"
+#include "codec/handshake_check.h"
+#include "net/client.h"
+#include "session/closing.h"
+#include "session/opening.h"
+
+namespace wsprobe::output {
+
+struct HandshakeTimings {
+  net::ConnectTimings connect;
+  double handshake_ms = 0;  // request written -> response head read
+  double total_ms = 0;      // connect started -> response head read
+};
+
+class HandshakeReporter {
+ public:
+  virtual ~HandshakeReporter() = default;
+  virtual void connected(const net::WsUrl& url, const net::Endpoints& endpoints) = 0;
+  virtual void request(const codec::RequestHead& request) = 0;
+  virtual void response(const session::OpeningExchange& exchange) = 0;
+  virtual void checks(const codec::HandshakeReport& report) = 0;
+  // A refused upgrade: the start of the body (`complete` false when cut at the limit).
+  virtual void refused(const codec::ResponseHead& response, const std::string& body, bool complete) = 0;
+  virtual void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) = 0;
+  virtual void frame_received(const codec::FrameHeader& header) = 0;
+  virtual void closed(std::uint16_t sent_code, const session::CloseExchange& close) = 0;
+  // The command ends: with the exit code, and the error that ended it early, if any.
+  virtual void finish(int exit_code, const std::string& error) = 0;
+};
+
+std::unique_ptr<HandshakeReporter> make_handshake_reporter(const cli::OutputOptions& options, std::FILE* out);
+
+}  // namespace wsprobe::output

@@ -1,0 +1,33 @@
+#include "output/style.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "codec/http_syntax.h"
+
+namespace wsprobe::output {
+
+Style Style::for_stream(std::FILE* stream) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return Style{isatty(fileno(stream)) == 1 && (no_color == nullptr || *no_color == '\0')};
+}
+
+std::string Style::paint(std::string_view code, std::string_view text) const {
+  if (!color) return std::string(text);
+  return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+bool is_secret_header(std::string_view name) {
+  for (std::string_view secret : {"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}) {
+    if (codec::iequals(name, secret)) return true;
+  }
+  return false;
+}
+
+std::string shown_header_value(std::string_view name, std::string_view value, bool show_secrets) {
+  if (show_secrets || !is_secret_header(name)) return std::string(value);
+  return "<redacted " + std::to_string(value.size()) + " bytes>";
+}
+
+}  // namespace wsprobe::output

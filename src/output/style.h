@@ -1,0 +1,31 @@
+#pragma once
+// Human output's looks: colour only on a terminal and only when NO_COLOR is unset,
+// and the redaction of secrets in printed headers.
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace wsprobe::output {
+
+struct Style {
+  bool color = false;
+
+  // Colour for a terminal stream, as the conventions say.
+  static Style for_stream(std::FILE* stream);
+
+  std::string good(std::string_view text) const { return paint("32", text); }
+  std::string bad(std::string_view text) const { return paint("31;1", text); }
+  std::string dim(std::string_view text) const { return paint("2", text); }
+  std::string bold(std::string_view text) const { return paint("1", text); }
+
+ private:
+  std::string paint(std::string_view code, std::string_view text) const;
+};
+
+// Authorization, Proxy-Authorization, Cookie and Set-Cookie values are secrets.
+bool is_secret_header(std::string_view name);
+
+// The value to print for a header: "<redacted N bytes>" for secrets unless shown.
+std::string shown_header_value(std::string_view name, std::string_view value, bool show_secrets);
+
+}  // namespace wsprobe::output

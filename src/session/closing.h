@@ -1,0 +1,37 @@
+#pragma once
+// The client's side of the closing handshake (RFC 6455 5.5.1, 7.1): send a Close,
+// read until the server's Close, then see how the server ends TCP.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "codec/assembler.h"
+#include "net/client.h"
+
+namespace wsprobe::session {
+
+// How TCP ended after the closing handshake. The server should close first (7.1.1).
+enum class TcpEnd { closed_by_server, reset, left_open };
+
+struct CloseExchange {
+  std::optional<codec::CloseFrame> server_close;  // the server's Close, when one came
+  std::optional<codec::Violation> violation;      // the server broke a rule instead
+  std::optional<double> close_ms;                 // our Close sent -> the server's Close read
+  TcpEnd tcp = TcpEnd::left_open;
+  std::optional<double> tcp_end_ms;               // our Close sent -> TCP closed or reset
+  std::string tcp_error;                          // with TcpEnd::reset
+  std::size_t messages_before_close = 0;          // data the server sent before its Close
+};
+
+// Called for each frame header read, for -v traces.
+using FrameObserver = std::function<void(const codec::FrameHeader&)>;
+
+// Sends a masked Close with `code` and `reason`, feeds `already_read` (bytes that came
+// with the handshake response) and then the connection to an assembler for server
+// frames, and waits for the server's Close and its end of TCP until `deadline`.
+CloseExchange exchange_close(net::Connection& connection, codec::Bytes already_read,
+                             const codec::AssemblerOptions& options, std::uint16_t code, const std::string& reason,
+                             net::Deadline deadline, const FrameObserver& observe = {});
+
+}  // namespace wsprobe::session

@@ -1,0 +1,97 @@
+"""A deliberately broken WebSocket server, one misbehaviour per mode, for the tests of
+how wsprobe reports bad peers. Prints 'listening on ws://127.0.0.1:PORT/' when ready
+and serves connections one after another until killed.
+
+Usage: bad_server.py MODE
+  garbage          answers the request with a line that is not HTTP, then closes
+  close-mid-head   sends half a status line, then closes
+  huge-head        a 101 whose header block is over 16 KiB
+  wrong-accept     a complete 101 with a wrong Sec-WebSocket-Accept
+  silent           reads the request and never answers
+  refuse-426       426 Upgrade Required with Sec-WebSocket-Version: 13 and a body
+  no-close-reply   a valid 101, then ignores the client's Close and keeps TCP open
+  masked-close     a valid 101, then answers the Close with a masked (illegal) Close
+"""
+import base64
+import hashlib
+import socket
+import sys
+import threading
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def read_head(conn):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return data.decode("latin-1")
+
+
+def accept_for(head):
+    for line in head.split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "sec-websocket-key":
+            digest = hashlib.sha1((value.strip() + GUID).encode()).digest()
+            return base64.b64encode(digest).decode()
+    return ""
+
+
+def upgrade(accept):
+    return (
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+    ).encode()
+
+
+def serve(conn, mode):
+    head = read_head(conn)
+    if head is None:
+        return
+    if mode == "garbage":
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+    elif mode == "close-mid-head":
+        conn.sendall(b"HTTP/1.1 101 Swit")
+    elif mode == "huge-head":
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\n" + b"X-Filler: " + b"a" * 17000 + b"\r\n\r\n")
+    elif mode == "wrong-accept":
+        conn.sendall(upgrade("dGhpcyBpcyBub3QgdGhlIGFjY2VwdA=="))
+    elif mode == "silent":
+        conn.recv(1)  # until the client gives up
+    elif mode == "refuse-426":
+        body = b"upgrade with version 13"
+        conn.sendall(
+            b"HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+    elif mode == "no-close-reply":
+        conn.sendall(upgrade(accept_for(head)))
+        conn.recv(1024)
+        conn.recv(1)  # keep TCP open until the client leaves
+    elif mode == "masked-close":
+        conn.sendall(upgrade(accept_for(head)))
+        conn.recv(1024)
+        conn.sendall(bytes([0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xE8 ^ 2]))
+    conn.close()
+
+
+def main():
+    mode = sys.argv[1]
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    print(f"listening on ws://127.0.0.1:{listener.getsockname()[1]}/", flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve, args=(conn, mode), daemon=True).start()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        pass

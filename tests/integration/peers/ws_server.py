@@ -1,0 +1,42 @@
+"""A WebSocket echo server built on Python's websockets (Debian's python3-websockets),
+a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
+
+Usage: ws_server.py [--subprotocol NAME]... [--deflate]
+"""
+import argparse
+import asyncio
+import sys
+
+import websockets
+
+
+async def echo(websocket, path=None):
+    try:
+        async for message in websocket:
+            await websocket.send(message)
+    except websockets.ConnectionClosed:
+        pass
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subprotocol", action="append", default=[])
+    parser.add_argument("--deflate", action="store_true")
+    args = parser.parse_args()
+    server = await websockets.serve(
+        echo,
+        "127.0.0.1",
+        0,
+        subprotocols=args.subprotocol or None,
+        compression="deflate" if args.deflate else None,
+    )
+    port = server.sockets[0].getsockname()[1]
+    print(f"listening on ws://127.0.0.1:{port}/", flush=True)
+    await server.wait_closed()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,181 @@
+"""`wsprobe handshake` against peers nobody here wrote (Python's websockets, tinyproxy)
+and against deliberately broken servers: what a user sees, and the exit codes."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from support import free_port, python_peer, run_wsprobe
+
+
+def handshake_json(url, *args, timeout=30):
+    result = run_wsprobe("handshake", url, "--json", *args, timeout=timeout)
+    return result, json.loads(result.stdout) if result.stdout else None
+
+
+class AgainstPythonWebsockets(unittest.TestCase):
+    def test_valid_upgrade_checks_timings_and_close(self):
+        with python_peer("ws_server.py") as server:
+            result, report = handshake_json(server.url)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(report["ok"])
+        self.assertEqual(report["response"]["status"], 101)
+        self.assertEqual(
+            [check["id"] for check in report["checks"]],
+            ["handshake.status", "handshake.upgrade", "handshake.connection", "handshake.accept",
+             "handshake.subprotocol", "handshake.extensions"],
+        )
+        self.assertTrue(all(check["ok"] and check["rfc"] == "RFC 6455 4.1" for check in report["checks"]))
+        names = [header["name"] for header in report["request"]["headers"]]
+        self.assertEqual(names[:5], ["Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version"])
+        self.assertEqual(report["close"]["sent_code"], 1000)
+        self.assertEqual(report["close"]["received_code"], 1000)
+        self.assertEqual(report["close"]["tcp"], "closed_by_server")
+        for phase in ("dns", "tcp", "handshake", "total"):
+            self.assertGreaterEqual(report["timings_ms"][phase], 0)
+        self.assertIsNone(report["tls"])
+
+    def test_human_output_shows_request_response_and_each_rule(self):
+        with python_peer("ws_server.py") as server:
+            result = run_wsprobe("handshake", server.url, "-H", "Authorization: Bearer secret-token")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertIn("> GET / HTTP/1.1", lines)
+        self.assertIn("< HTTP/1.1 101 Switching Protocols", lines)
+        self.assertIn("> Authorization: <redacted 19 bytes>", lines)
+        self.assertNotIn("secret-token", result.stdout)
+        self.assertEqual(sum(line.startswith("  pass  handshake.") for line in lines), 6)
+        self.assertIn("result: valid WebSocket upgrade, closed cleanly", lines)
+
+    def test_subprotocol_and_permessage_deflate_are_negotiated(self):
+        with python_peer("ws_server.py", "--subprotocol", "chat", "--deflate") as server:
+            result, report = handshake_json(server.url, "-s", "superchat", "-s", "chat", "--deflate")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(report["negotiated"]["subprotocol"], "chat")
+        self.assertEqual(report["negotiated"]["extensions"][0]["name"], "permessage-deflate")
+
+    def test_version_probe_is_refused_with_the_supported_versions(self):
+        with python_peer("ws_server.py") as server:
+            result, report = handshake_json(server.url, "--ws-version", "8")
+        # websockets 10.4 answers 400 and names the header in its body, but leaves out the
+        # Sec-WebSocket-Version list that RFC 6455 4.2.2 asks for: wsprobe shows both.
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(report["response"]["status"], (400, 426))
+        self.assertIn("Sec-WebSocket-Version", report["refused"]["body"])
+        self.assertTrue(report["refused"]["body_complete"])
+
+    def test_through_an_http_connect_proxy(self):
+        if not shutil.which("tinyproxy"):
+            self.fail("tinyproxy is missing: run scripts/bootstrap.sh")
+        with python_peer("ws_server.py") as server, Tinyproxy() as proxy:
+            result, report = handshake_json(server.url, "--proxy", proxy.url)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(report["connection"]["remote_port"], proxy.port)
+            env_result = subprocess.run(
+                [os.environ["WSPROBE"], "handshake", server.url, "-q"],
+                env={**os.environ, "http_proxy": proxy.url}, capture_output=True, text=True, timeout=30)
+            self.assertEqual(env_result.returncode, 0, env_result.stderr)
+            self.assertGreaterEqual(proxy.log().count("CONNECT 127.0.0.1:%d" % server.port), 2)
+
+
+class Tinyproxy:
+    """Debian's tinyproxy on a free loopback port, CONNECT allowed to any port."""
+
+    def __enter__(self):
+        self.directory = tempfile.mkdtemp()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(self.directory, "tinyproxy.log")
+        config = os.path.join(self.directory, "tinyproxy.conf")
+        with open(config, "w") as file:
+            file.write(f"Port {self.port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogLevel Connect\n")
+        self.log_file = open(self.log_path, "w")
+        self.process = subprocess.Popen(["tinyproxy", "-d", "-c", config], stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.__exit__()
+                    raise AssertionError("tinyproxy did not start: " + self.log())
+                time.sleep(0.05)
+
+    def log(self):
+        with open(self.log_path) as file:
+            return file.read()
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log_file.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class BadInput(unittest.TestCase):
+    def assert_error(self, result, code, *phrases):
+        self.assertEqual(result.returncode, code, result.stdout + result.stderr)
+        first = result.stderr.splitlines()[0]
+        self.assertTrue(first.startswith("wsprobe: error: "), first)
+        for phrase in phrases:
+            self.assertIn(phrase, first)
+
+    def test_invalid_url_and_options_are_usage_errors(self):
+        self.assert_error(run_wsprobe("handshake", "ftp://127.0.0.1/"), 2, "bad URL", "scheme 'ftp'")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1:99999/"), 2, "port '99999'")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "--timeout", "soon"), 2, "--timeout")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "--no-such"), 2, "--no-such")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "--deflate=client_max_window_bits=99"), 2,
+                          "client_max_window_bits")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "-H", "no colon here"), 2, "Name: value")
+
+    def test_closed_port_cannot_connect(self):
+        port = free_port()
+        self.assert_error(run_wsprobe("handshake", f"ws://127.0.0.1:{port}/"), 3, "could not connect")
+
+    def test_server_that_never_answers_times_out_within_the_timeout(self):
+        with python_peer("bad_server.py", "silent") as server:
+            started = time.monotonic()
+            result = run_wsprobe("handshake", server.url, "--timeout", "1s")
+            elapsed = time.monotonic() - started
+        self.assert_error(result, 4, "timed out waiting for the handshake response")
+        self.assertLess(elapsed, 5)
+        self.assertIn("> GET / HTTP/1.1", result.stdout)  # the request was shown before the wait
+
+    def test_broken_servers_are_refused_with_the_cause(self):
+        cases = {
+            "garbage": ("malformed handshake response", "RFC 9112 4"),
+            "close-mid-head": ("closed the connection during the handshake",),
+            "huge-head": ("malformed handshake response", "head larger than the limit"),
+        }
+        for mode, phrases in cases.items():
+            with self.subTest(mode=mode), python_peer("bad_server.py", mode) as server:
+                self.assert_error(run_wsprobe("handshake", server.url), 1, *phrases)
+
+    def test_wrong_accept_fails_that_check_alone(self):
+        with python_peer("bad_server.py", "wrong-accept") as server:
+            result, report = handshake_json(server.url)
+        self.assertEqual(result.returncode, 1)
+        failed = [check["id"] for check in report["checks"] if not check["ok"]]
+        self.assertEqual(failed, ["handshake.accept"])
+        self.assertEqual(report["checks"][3]["actual"], "dGhpcyBpcyBub3QgdGhlIGFjY2VwdA==")
+
+    def test_a_server_that_breaks_the_closing_handshake_fails(self):
+        with python_peer("bad_server.py", "masked-close") as server:
+            result, report = handshake_json(server.url)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("server frame masked", report["close"]["violation"])
+        with python_peer("bad_server.py", "no-close-reply") as server:
+            result, report = handshake_json(server.url, "--close-timeout", "300ms")
+        self.assertEqual(result.returncode, 1)
+        self.assertFalse(report["close"]["received"])
+        self.assertEqual(report["close"]["tcp"], "left_open")
+
+
+if __name__ == "__main__":
+    unittest.main()
