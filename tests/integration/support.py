@@ -85,7 +85,7 @@ class ReadyProcess:
 
     @property
     def port(self):
-        return int(re.search(r":(\d+)/?", self.url.split("//", 1)[1]).group(1))
+        return int(re.search(r":(\d+)/?$", self.url).group(1))
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         """Signals the process, waits up to `timeout` seconds, kills it after that; returns its exit code."""

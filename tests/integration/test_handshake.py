@@ -68,6 +68,22 @@ class AgainstPythonWebsockets(unittest.TestCase):
         self.assertIn("Sec-WebSocket-Version", report["refused"]["body"])
         self.assertTrue(report["refused"]["body_complete"])
 
+    def test_ipv6_literal_and_request_target_byte_for_byte(self):
+        with python_peer("ws_server.py", "--host", "::1") as server:
+            result, report = handshake_json(f"ws://[::1]:{server.port}/a%2Fb/../c?x=1&y=%20", "-6")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(report["request"]["target"], "/a%2Fb/../c?x=1&y=%20")
+        self.assertEqual(report["request"]["headers"][0], {"name": "Host", "value": f"[::1]:{server.port}"})
+        self.assertEqual(report["connection"]["remote_address"], "::1")
+
+    def test_resolve_and_http_scheme_mapping(self):
+        with python_peer("ws_server.py") as server:
+            result, report = handshake_json(f"http://probe.test:{server.port}/",
+                                            "--resolve", f"probe.test:{server.port}:127.0.0.1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(report["url"], f"ws://probe.test:{server.port}/")
+        self.assertEqual(report["request"]["headers"][0]["value"], f"probe.test:{server.port}")
+
     def test_through_an_http_connect_proxy(self):
         if not shutil.which("tinyproxy"):
             self.fail("tinyproxy is missing: run scripts/bootstrap.sh")

@@ -1,7 +1,7 @@
 """A WebSocket echo server built on Python's websockets (Debian's python3-websockets),
 a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
 
-Usage: ws_server.py [--subprotocol NAME]... [--deflate]
+Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate]
 """
 import argparse
 import asyncio
@@ -20,18 +20,20 @@ async def echo(websocket, path=None):
 
 async def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--subprotocol", action="append", default=[])
     parser.add_argument("--deflate", action="store_true")
     args = parser.parse_args()
     server = await websockets.serve(
         echo,
-        "127.0.0.1",
+        args.host,
         0,
         subprotocols=args.subprotocol or None,
         compression="deflate" if args.deflate else None,
     )
     port = server.sockets[0].getsockname()[1]
-    print(f"listening on ws://127.0.0.1:{port}/", flush=True)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"listening on ws://{host}:{port}/", flush=True)
     await server.wait_closed()
 
 
