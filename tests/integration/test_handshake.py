@@ -173,6 +173,19 @@ class BadInput(unittest.TestCase):
             with self.subTest(mode=mode), python_peer("bad_server.py", mode) as server:
                 self.assert_error(run_wsprobe("handshake", server.url), 1, *phrases)
 
+    def test_peer_bytes_never_reach_the_terminal_raw(self):
+        with python_peer("bad_server.py", "hostile-header") as server:
+            result = run_wsprobe("handshake", server.url)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("< X-Evil: \\u009b31mred\\u202eedoc", result.stdout)
+        self.assertNotIn("\u009b", result.stdout)
+        self.assertNotIn("\u202e", result.stdout)
+        with python_peer("bad_server.py", "escape-header") as server:
+            result = run_wsprobe("handshake", server.url)
+        self.assert_error(result, 1, "malformed handshake response", "RFC 9112 5.1")
+        self.assertIn("control byte 0x1b in the value of X-Evil", result.stderr)
+        self.assertNotIn("\x1b", result.stderr)
+
     def test_wrong_accept_fails_that_check_alone(self):
         with python_peer("bad_server.py", "wrong-accept") as server:
             result, report = handshake_json(server.url)

@@ -11,6 +11,8 @@ Usage: bad_server.py MODE
   refuse-426       426 Upgrade Required with Sec-WebSocket-Version: 13 and a body
   no-close-reply   a valid 101, then ignores the client's Close and keeps TCP open
   masked-close     a valid 101, then answers the Close with a masked (illegal) Close
+  hostile-header   a valid 101 with a header meant to rewrite the terminal (C1 CSI, RTL override)
+  escape-header    a 101 with an ESC byte in a header value (not allowed in HTTP)
 """
 import base64
 import hashlib
@@ -75,6 +77,13 @@ def serve(conn, mode):
         conn.sendall(upgrade(accept_for(head)))
         conn.recv(1024)
         conn.sendall(bytes([0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xE8 ^ 2]))
+    elif mode == "hostile-header":
+        evil = "X-Evil: \u009b31mred\u202eedoc\r\n".encode()
+        conn.sendall(upgrade(accept_for(head))[:-2] + evil + b"\r\n")
+        conn.recv(1024)
+        conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
+    elif mode == "escape-header":
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nX-Evil: \x1b]0;owned\x07\r\n\r\n")
     conn.close()
 
 
