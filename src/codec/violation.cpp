@@ -48,6 +48,7 @@ constexpr std::array rules = {
     RuleInfo{"handshake.accept", "RFC 6455 4.1", 0, "Sec-WebSocket-Accept missing or wrong"},
     RuleInfo{"handshake.subprotocol", "RFC 6455 4.1", 0, "Sec-WebSocket-Protocol is not one offered subprotocol"},
     RuleInfo{"handshake.extensions", "RFC 6455 4.1", 0, "Sec-WebSocket-Extensions unparsable, not offered or invalid"},
+    RuleInfo{"sse.event-too-big", "HTML 9.2.6", 0, "event larger than the limit"},
 };
 static_assert(rules.size() == rule_count);
 

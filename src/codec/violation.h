@@ -56,8 +56,10 @@ enum class Rule : std::uint8_t {
   handshake_accept,
   handshake_subprotocol,
   handshake_extensions,
+  // Server-sent events (WHATWG HTML, interpreting an event stream).
+  sse_event_too_big,
 };
-inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::handshake_extensions) + 1;
+inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::sse_event_too_big) + 1;
 
 struct RuleInfo {
   std::string_view id;       // stable machine name, e.g. "frame.reserved-bits"

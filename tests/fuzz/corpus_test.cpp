@@ -29,6 +29,7 @@ std::size_t replay(const std::string& target, Body body) {
 TEST(FuzzCorpus, FrameFuzz) { EXPECT_GT(replay("frame_fuzz", frame_fuzz), 20u); }
 TEST(FuzzCorpus, HandshakeFuzz) { EXPECT_GT(replay("handshake_fuzz", handshake_fuzz), 10u); }
 TEST(FuzzCorpus, ExtensionsFuzz) { EXPECT_GT(replay("extensions_fuzz", extensions_fuzz), 10u); }
+TEST(FuzzCorpus, SseFuzz) { EXPECT_GT(replay("sse_fuzz", sse_fuzz), 20u); }
 
 }  // namespace
 }  // namespace wsprobe::fuzz

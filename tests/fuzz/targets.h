@@ -17,4 +17,7 @@ int handshake_fuzz(const std::uint8_t* data, std::size_t size);
 // negotiation on both sides.
 int extensions_fuzz(const std::uint8_t* data, std::size_t size);
 
+// The event stream parser: the same events however the body is split.
+int sse_fuzz(const std::uint8_t* data, std::size_t size);
+
 }  // namespace wsprobe::fuzz
