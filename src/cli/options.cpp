@@ -44,15 +44,9 @@ CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::uint64
       ->type_name("SIZE");
 }
 
-void add_client_options(CLI::App& app, ClientOptions& options) {
-  app.add_option("url", options.url, "ws://, wss://, http:// or https:// URL")->required();
+void add_connection_options(CLI::App& app, ClientOptions& options) {
+  app.add_option("url", options.url, "the server's URL")->required();
   app.add_option("-H,--header", options.headers, "extra request header 'Name: value' (repeatable); 'Name:' removes one");
-  app.add_option("--origin", options.origin, "Origin header");
-  app.add_option("-s,--subprotocol", options.subprotocols, "offer a subprotocol (repeatable, in preference order)");
-  app.add_option("--deflate", options.deflate, "offer permessage-deflate, optionally with parameters")
-      ->expected(0, 1)
-      ->default_str("permessage-deflate")
-      ->type_name("[PARAMS]");
   app.add_flag("-k,--insecure", options.insecure, "do not verify the server's TLS certificate");
   app.add_option("--cacert", options.cacert, "CA certificates (PEM) to verify the server with")->check(CLI::ExistingFile);
   app.add_option("--cert", options.cert, "client certificate (PEM)")->check(CLI::ExistingFile);
@@ -63,6 +57,16 @@ void add_client_options(CLI::App& app, ClientOptions& options) {
   app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");
   add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS");
   add_duration_option(app, "--timeout", options.timeout, "limit for the whole command");
+}
+
+void add_client_options(CLI::App& app, ClientOptions& options) {
+  add_connection_options(app, options);
+  app.add_option("--origin", options.origin, "Origin header");
+  app.add_option("-s,--subprotocol", options.subprotocols, "offer a subprotocol (repeatable, in preference order)");
+  app.add_option("--deflate", options.deflate, "offer permessage-deflate, optionally with parameters")
+      ->expected(0, 1)
+      ->default_str("permessage-deflate")
+      ->type_name("[PARAMS]");
   add_size_option(app, "--max-message-size", options.max_message_size, "largest message accepted (default 16MiB)");
 }
 

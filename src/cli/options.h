@@ -37,6 +37,10 @@ struct OutputOptions {
   bool show_secrets = false;
 };
 
+// The URL and how to reach it: headers, proxy, TLS, resolution, timeouts.
+void add_connection_options(CLI::App& app, ClientOptions& options);
+// The URL and connection options, plus what a WebSocket client offers: origin,
+// subprotocols, permessage-deflate, and the message size limit.
 void add_client_options(CLI::App& app, ClientOptions& options);
 void add_output_options(CLI::App& app, OutputOptions& options);
 
