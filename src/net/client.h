@@ -14,6 +14,8 @@
 
 namespace wsprobe::net {
 
+class CurlEasy;
+
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
 
@@ -89,7 +91,7 @@ class Connection {
   Connection() = default;
   bool wait_for_socket(bool for_write, Deadline deadline);
 
-  void* curl_ = nullptr;  // CURL*
+  std::unique_ptr<CurlEasy> curl_;
   int socket_ = -1;
   ConnectTimings timings_;
   std::optional<TlsDetails> tls_;

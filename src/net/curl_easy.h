@@ -1,0 +1,60 @@
+#pragma once
+// One libcurl easy handle with what every wsprobe transfer sets the same way: proxy,
+// --resolve, -4/-6, TLS options and the connect timeout; and what every transfer
+// reads back the same way: phase timings, TLS details, endpoints, and errors as
+// Failure with the exit code of the CLI contract.
+#include <curl/curl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/errors.h"
+#include "net/client.h"
+
+namespace wsprobe::net {
+
+class CurlEasy {
+ public:
+  CurlEasy();
+  ~CurlEasy();
+  CurlEasy(const CurlEasy&) = delete;
+  CurlEasy& operator=(const CurlEasy&) = delete;
+
+  CURL* get() const { return curl_; }
+
+  template <class T>
+  void set(CURLoption option, T value) {
+    curl_easy_setopt(curl_, option, value);
+  }
+
+  // Proxy, resolution, TLS and a connect timeout no later than `deadline`.
+  void configure(const ConnectSettings& settings, Deadline deadline);
+  // Request headers, "Name: value" lines (curl keeps the strings).
+  void set_headers(const std::vector<std::string>& lines);
+
+  // What a failed connection to `target` means for the user: exit_timeout for a
+  // timeout, exit_connect otherwise, with curl's own words and a hint where one helps.
+  Failure connect_failure(CURLcode code, const std::string& target) const;
+  std::string error_text(CURLcode code) const;
+
+  ConnectTimings timings(bool secure) const;
+  std::optional<TlsDetails> tls_details() const;
+  Endpoints endpoints() const;
+
+ private:
+  struct SlistDeleter {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  };
+  using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+  CURL* curl_;
+  char error_[CURL_ERROR_SIZE] = {};
+  Slist resolve_;
+  Slist headers_;
+};
+
+// "http(s)://host:port" followed by `target`, for curl (which has no ws:// here).
+std::string curl_url(const WsUrl& url, std::string_view target);
+
+}  // namespace wsprobe::net
