@@ -5,5 +5,6 @@
 namespace wsprobe::cmd {
 
 cli::Run setup_handshake(CLI::App& app);
+cli::Run setup_sse(CLI::App& app);
 
 }  // namespace wsprobe::cmd

@@ -13,7 +13,7 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"send", "send crafted frames and record the server's reaction", nullptr},
       Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", nullptr},
       Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", nullptr},
-      Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", nullptr},
+      Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", setup_sse},
       Subcommand{"check", "conformance suite by RFC section, JSON and JUnit reports", nullptr},
       Subcommand{"serve", "strict built-in WebSocket and SSE server", nullptr},
   };

@@ -1,0 +1,59 @@
+#pragma once
+// A streaming HTTP GET through libcurl for event streams: redirects followed,
+// HTTP/1.1 or HTTP/2 as negotiated, compressed bodies decoded, and the body handed
+// over as it arrives. The handler sees the final response's head before any body
+// and may stop the transfer at any point.
+#include <string>
+#include <vector>
+
+#include "codec/bytes.h"
+#include "codec/http.h"
+#include "net/client.h"
+
+namespace wsprobe::net {
+
+struct HttpResponseInfo {
+  long status = 0;
+  std::string http_version;  // "1.1", "2"
+  codec::HeaderFields headers;
+  std::string final_url;     // after redirects
+  long redirects = 0;
+  double head_ms = 0;        // request start -> the final response's head read
+};
+
+class HttpStreamHandler {
+ public:
+  virtual ~HttpStreamHandler() = default;
+  // The final response's head. Return false to stop (the stream is refused).
+  virtual bool on_response(const HttpResponseInfo& response) = 0;
+  // Decoded body bytes. Return false to stop.
+  virtual bool on_body(codec::ByteView bytes) = 0;
+  // Asked about once a second, and after each read, while the transfer runs: false stops it.
+  virtual bool keep_going() = 0;
+};
+
+enum class StreamEnd {
+  body_ended,     // the server ended the body cleanly
+  stopped,        // the handler stopped it
+  network_error,  // could not connect, or the connection broke
+  timed_out,      // the connect timeout passed
+};
+
+struct StreamResult {
+  StreamEnd end = StreamEnd::body_ended;
+  std::string error;  // curl's words, for network_error and timed_out
+  bool connected = false;  // a response head arrived
+  ConnectTimings timings;
+  std::optional<TlsDetails> tls;
+};
+
+struct HttpStreamSettings {
+  ConnectSettings connection;
+  std::string target;                // path and query
+  std::vector<std::string> headers;  // "Name: value" lines
+  bool http2_only = false;
+};
+
+StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandler& handler, Deadline deadline);
+
+}  // namespace wsprobe::net

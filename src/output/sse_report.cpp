@@ -1,0 +1,215 @@
+#include "output/sse_report.h"
+
+#include <fmt/format.h>
+
+#include "output/clock_text.h"
+#include "output/escape.h"
+#include "output/json.h"
+#include "output/style.h"
+
+namespace wsprobe::output {
+namespace {
+
+using session::EndReason;
+
+std::string end_text(EndReason reason) {
+  switch (reason) {
+    case EndReason::max_events: return "--max-events reached";
+    case EndReason::duration: return "--duration passed";
+    case EndReason::interrupted: return "interrupted";
+    case EndReason::no_content: return "the server answered 204 No Content";
+    case EndReason::failed: return "the stream failed";
+    case EndReason::gave_up: return "gave up after --max-retries reconnections";
+    case EndReason::timed_out: return "--timeout passed";
+  }
+  return "";
+}
+
+std::string ms_text(const std::optional<double>& ms) { return ms ? fmt::format("{:.1f} ms", *ms) : "-"; }
+
+class HumanReporter : public session::EventSourceObserver {
+ public:
+  HumanReporter(const SseOutputOptions& options, std::FILE* out)
+      : options_(options), out_(out), style_(Style::for_stream(out)) {}
+
+  void open(const net::HttpResponseInfo& response) override {
+    const auto type = codec::combined_field_value(response.headers, "Content-Type");
+    note(fmt::format("open: {} {} over HTTP/{}, head after {:.1f} ms{}", response.status,
+                     peer(type.value_or("")), response.http_version, response.head_ms,
+                     response.redirects ? fmt::format(" ({} redirects to {})", response.redirects,
+                                                      peer(response.final_url))
+                                        : ""));
+    if (!options_.common.verbose) return;
+    for (const auto& field : response.headers) {
+      note(fmt::format("< {}: {}", peer(field.name),
+                       peer(shown_header_value(field.name, field.value, options_.common.show_secrets))));
+    }
+  }
+
+  void event(const codec::SseEvent& event, double) override {
+    if (options_.common.raw || options_.common.quiet) return;
+    std::string head = style_.dim(time_of_day()) + " " + style_.bold(peer(event.type));
+    if (!event.last_event_id.empty()) head += " id=" + peer(event.last_event_id);
+    if (event.data.find('\n') == std::string::npos) {
+      print(head + "  " + peer(event.data));
+      return;
+    }
+    print(head);
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t end = event.data.find('\n', start);
+      print("    " + peer(std::string_view(event.data).substr(start, end - start)));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+
+  void comment(std::string_view text, double) override {
+    if (options_.show_comments && !options_.common.raw) print(style_.dim(time_of_day() + " :" + peer(text)));
+  }
+
+  void body(codec::ByteView raw) override {
+    if (!options_.common.raw) return;
+    std::fwrite(raw.data(), 1, raw.size(), out_);
+    std::fflush(out_);
+  }
+
+  void retry(std::uint64_t milliseconds) override {
+    if (options_.common.verbose) note(fmt::format("retry: reconnection time now {} ms", milliseconds));
+  }
+
+  void warning(const session::HealthWarning& warning) override {
+    note(style_.bad("warning: ") + escape_for_terminal(warning.message) + style_.dim(" [" + warning.id + "]"));
+  }
+
+  void error(const std::string& message, bool reconnecting) override {
+    note(style_.bad("error: ") + escape_for_terminal(message) + (reconnecting ? "; reconnecting" : ""));
+  }
+
+  void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
+    note(fmt::format("reconnect #{} after {} ms{}", attempt, delay.count(),
+                     last_event_id.empty() ? "" : " with Last-Event-ID: " + peer(last_event_id)));
+  }
+
+  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects, int) override {
+    note(fmt::format("end: {}; {} events, {} reconnects, {} bytes, first byte {}, first event {}, longest gap {}{}",
+                     end_text(reason), summary.events, reconnects, summary.bytes, ms_text(summary.first_byte_ms),
+                     ms_text(summary.first_event_ms), ms_text(summary.longest_gap_ms),
+                     summary.bursts ? fmt::format(", {} bursts", summary.bursts) : ""));
+  }
+
+ private:
+  std::string peer(std::string_view text) const { return escape_for_terminal(text); }
+
+  void print(const std::string& line) {
+    std::fputs(line.c_str(), out_);
+    std::fputc('\n', out_);
+    std::fflush(out_);
+  }
+  // Status lines go to stderr under --raw, so that stdout holds the stream alone.
+  void note(const std::string& line) {
+    if (options_.common.quiet) return;
+    std::FILE* stream = options_.common.raw ? stderr : out_;
+    std::fputs(line.c_str(), stream);
+    std::fputc('\n', stream);
+    std::fflush(stream);
+  }
+
+  SseOutputOptions options_;
+  std::FILE* out_;
+  Style style_;
+};
+
+class JsonLinesReporter : public session::EventSourceObserver {
+ public:
+  JsonLinesReporter(const SseOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+
+  void open(const net::HttpResponseInfo& response) override {
+    JsonWriter json = start("open");
+    json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
+    json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
+    json.field("head_ms", response.head_ms).key("headers").begin_array();
+    for (const auto& field : response.headers) {
+      json.begin_object().field("name", field.name);
+      json.field("value", shown_header_value(field.name, field.value, options_.common.show_secrets)).end_object();
+    }
+    json.end_array();
+    emit(json);
+  }
+
+  void event(const codec::SseEvent& event, double at_ms) override {
+    JsonWriter json = start("event");
+    json.field("event", event.type).field("data", event.data).field("id", event.last_event_id);
+    json.field("at_ms", at_ms);
+    emit(json);
+  }
+
+  void comment(std::string_view text, double at_ms) override {
+    if (!options_.show_comments) return;
+    JsonWriter json = start("comment");
+    json.field("text", text).field("at_ms", at_ms);
+    emit(json);
+  }
+
+  void body(codec::ByteView) override {}
+
+  void retry(std::uint64_t milliseconds) override {
+    JsonWriter json = start("retry");
+    json.field("reconnection_ms", milliseconds);
+    emit(json);
+  }
+
+  void warning(const session::HealthWarning& warning) override {
+    JsonWriter json = start("warning");
+    json.field("id", warning.id).field("message", warning.message);
+    emit(json);
+  }
+
+  void error(const std::string& message, bool reconnecting) override {
+    JsonWriter json = start("error");
+    json.field("message", message).field("reconnecting", reconnecting);
+    emit(json);
+  }
+
+  void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
+    JsonWriter json = start("reconnect");
+    json.field("delay_ms", std::int64_t{delay.count()}).field("last_event_id", last_event_id);
+    json.field("attempt", attempt);
+    emit(json);
+  }
+
+  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects, int exit_code) override {
+    JsonWriter json = start("end");
+    json.field("reason", session::end_reason_name(reason)).field("exit_code", exit_code);
+    json.field("events", summary.events).field("reconnects", reconnects).field("bytes", summary.bytes);
+    json.field("first_byte_ms", summary.first_byte_ms).field("first_event_ms", summary.first_event_ms);
+    json.field("longest_gap_ms", summary.longest_gap_ms).field("mean_gap_ms", summary.mean_gap_ms);
+    json.field("bursts", summary.bursts);
+    emit(json);
+  }
+
+ private:
+  static JsonWriter start(std::string_view type) {
+    JsonWriter json;
+    json.begin_object().field("type", type).field("ts", rfc3339_utc());
+    return json;
+  }
+  void emit(JsonWriter& json) {
+    json.end_object();
+    std::fputs(json.text().c_str(), out_);
+    std::fputc('\n', out_);
+    std::fflush(out_);
+  }
+
+  SseOutputOptions options_;
+  std::FILE* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<session::EventSourceObserver> make_sse_reporter(const SseOutputOptions& options, std::FILE* out) {
+  if (options.common.json) return std::make_unique<JsonLinesReporter>(options, out);
+  return std::make_unique<HumanReporter>(options, out);
+}
+
+}  // namespace wsprobe::output

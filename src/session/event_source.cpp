@@ -1,0 +1,188 @@
+#include "session/event_source.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "cli/errors.h"
+#include "codec/http_syntax.h"
+
+namespace wsprobe::session {
+namespace {
+
+using std::chrono::milliseconds;
+
+bool is_event_stream(const codec::HeaderFields& headers) {
+  const auto type = codec::combined_field_value(headers, "Content-Type");
+  if (!type) return false;
+  const std::string_view essence = codec::trim_ows(std::string_view(*type).substr(0, type->find(';')));
+  return codec::iequals(essence, "text/event-stream");
+}
+
+class Run : public net::HttpStreamHandler, public codec::SseHandler {
+ public:
+  Run(const EventSourceSettings& settings, EventSourceObserver& observer, const std::atomic<bool>& interrupted)
+      : settings_(settings),
+        observer_(observer),
+        interrupted_(interrupted),
+        parser_(*this, settings.max_event_size),
+        health_(settings.health),
+        reconnection_time_(settings.reconnection_time),
+        duration_end_(settings.duration ? started_ + *settings.duration : net::Deadline::max()) {
+    parser_.set_last_event_id(settings.last_event_id);
+  }
+
+  int run() {
+    for (std::uint64_t reconnects = 0;; ++reconnects) {
+      net::HttpStreamSettings request = settings_.request;
+      if (!parser_.last_event_id().empty()) request.headers.push_back("Last-Event-ID: " + parser_.last_event_id());
+      request_ms_ = now_ms();
+      const net::StreamResult result = net::run_http_stream(request, *this, settings_.deadline);
+      if (auto warning = health_.connection_end()) observer_.warning(*warning);
+      parser_.end_of_body();
+
+      if (const auto reason = bound_reached()) return finish(*reason, reconnects);
+      if (ended_) return finish(*ended_, reconnects);
+      if (result.end == net::StreamEnd::stopped) return finish(EndReason::interrupted, reconnects);
+
+      // Reestablish the connection: the end of the body and network errors alike.
+      const std::string why = result.end == net::StreamEnd::body_ended
+                                  ? "the server ended the stream"
+                                  : "connection failed (" + result.error + ")";
+      const bool retry = !settings_.max_retries || reconnects < *settings_.max_retries;
+      observer_.error(why, retry);
+      if (!retry) {
+        gave_up_without_connecting_ = !connected_once_;
+        return finish(EndReason::gave_up, reconnects);
+      }
+      const net::Deadline wake = std::min<net::Deadline>({net::Clock::now() + reconnection_time_, settings_.deadline, duration_end_});
+      while (net::Clock::now() < wake && !interrupted_) std::this_thread::sleep_for(milliseconds(10));
+      if (const auto reason = bound_reached()) return finish(*reason, reconnects);
+      observer_.reconnect(reconnection_time_, parser_.last_event_id(), reconnects + 1);
+    }
+  }
+
+  // HttpStreamHandler
+  bool on_response(const net::HttpResponseInfo& response) override {
+    if (response.status != 200) {
+      ended_ = response.status == 204 ? EndReason::no_content : EndReason::failed;
+      observer_.error(response.status == 204
+                          ? "status 204 No Content: the server asks clients to stop (no reconnection)"
+                          : "status " + std::to_string(response.status) +
+                                ": EventSource accepts only 200 and fails the connection (no reconnection)",
+                      false);
+      return false;
+    }
+    if (!is_event_stream(response.headers)) {
+      const auto type = codec::combined_field_value(response.headers, "Content-Type");
+      observer_.error("Content-Type " + (type ? *type : std::string("missing")) +
+                          " is not text/event-stream: EventSource fails the connection (no reconnection)",
+                      false);
+      ended_ = EndReason::failed;
+      return false;
+    }
+    if (settings_.request.http2_only && response.http_version != "2") {
+      observer_.error("the server answered with HTTP/" + response.http_version + ", not HTTP/2 (--http2)", false);
+      ended_ = EndReason::failed;
+      return false;
+    }
+    connected_once_ = true;
+    observer_.open(response);
+    for (const auto& warning : health_.response(response.headers, request_ms_, now_ms())) observer_.warning(warning);
+    return true;
+  }
+
+  bool on_body(codec::ByteView bytes) override {
+    observer_.body(bytes);
+    health_.body(bytes.size(), now_ms());
+    return parser_.feed(bytes) && !ended_;
+  }
+
+  bool keep_going() override { return !interrupted_ && !ended_ && !bound_reached(); }
+
+  // SseHandler
+  void on_event(const codec::SseEvent& event) override {
+    const double at = now_ms();
+    if (auto warning = health_.event(event.last_event_id, at)) observer_.warning(*warning);
+    observer_.event(event, at);
+    if (settings_.max_events && health_.summary().events >= *settings_.max_events) ended_ = EndReason::max_events;
+  }
+  void on_comment(std::string_view text) override { observer_.comment(text, now_ms()); }
+  void on_retry(std::uint64_t ms) override {
+    reconnection_time_ = milliseconds(static_cast<milliseconds::rep>(std::min<std::uint64_t>(ms, 86'400'000)));
+    observer_.retry(ms);
+  }
+  void on_violation(const codec::Violation& violation) override {
+    observer_.error(violation.describe() + ": raise --max-event-size to accept it", false);
+    ended_ = EndReason::failed;
+  }
+
+ private:
+  double now_ms() const { return net::elapsed_ms(started_); }
+
+  std::optional<EndReason> bound_reached() const {
+    if (interrupted_) return EndReason::interrupted;
+    const auto now = net::Clock::now();
+    if (now >= settings_.deadline) return EndReason::timed_out;
+    if (now >= duration_end_) return EndReason::duration;
+    return std::nullopt;
+  }
+
+  int finish(EndReason reason, std::uint64_t reconnects) {
+    int code = exit_ok;
+    switch (reason) {
+      case EndReason::max_events:
+      case EndReason::duration:
+      case EndReason::interrupted:
+        break;
+      case EndReason::no_content:
+        code = health_.summary().events > 0 ? exit_ok : exit_refused;
+        break;
+      case EndReason::failed:
+        code = exit_refused;
+        break;
+      case EndReason::gave_up:
+        code = gave_up_without_connecting_ ? exit_connect : exit_refused;
+        break;
+      case EndReason::timed_out:
+        code = exit_timeout;
+        break;
+    }
+    observer_.end(reason, health_.summary(), reconnects, code);
+    return code;
+  }
+
+  const EventSourceSettings& settings_;
+  EventSourceObserver& observer_;
+  const std::atomic<bool>& interrupted_;
+  codec::SseParser parser_;
+  StreamHealth health_;
+  milliseconds reconnection_time_;
+  const net::Clock::time_point started_ = net::Clock::now();
+  const net::Deadline duration_end_;
+  double request_ms_ = 0;
+  std::optional<EndReason> ended_;
+  bool connected_once_ = false;
+  bool gave_up_without_connecting_ = false;
+};
+
+}  // namespace
+
+std::string_view end_reason_name(EndReason reason) {
+  switch (reason) {
+    case EndReason::max_events: return "max_events";
+    case EndReason::duration: return "duration";
+    case EndReason::interrupted: return "interrupted";
+    case EndReason::no_content: return "no_content";
+    case EndReason::failed: return "failed";
+    case EndReason::gave_up: return "gave_up";
+    case EndReason::timed_out: return "timed_out";
+  }
+  return "";
+}
+
+int run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
+                     const std::atomic<bool>& interrupted) {
+  return Run(settings, observer, interrupted).run();
+}
+
+}  // namespace wsprobe::session

@@ -1,0 +1,61 @@
+#pragma once
+// A browser's EventSource, run from the command line (WHATWG HTML, "Server-sent
+// events"): fetch, announce, parse, and on the end of the body or a network error
+// reestablish the connection after the reconnection time with Last-Event-ID; fail
+// for good on a status other than 200 or a Content-Type other than text/event-stream.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "codec/sse.h"
+#include "net/http_stream.h"
+#include "session/stream_health.h"
+
+namespace wsprobe::session {
+
+struct EventSourceSettings {
+  net::HttpStreamSettings request;  // Last-Event-ID is added to it on each attempt
+  std::string last_event_id;        // sent from the first request on when not empty
+  std::chrono::milliseconds reconnection_time{3000};
+  std::optional<std::uint64_t> max_retries;  // reconnections before giving up
+  std::optional<std::uint64_t> max_events;
+  std::optional<std::chrono::milliseconds> duration;
+  std::uint64_t max_event_size = codec::default_max_event_size;
+  net::Deadline deadline = net::Deadline::max();  // --timeout
+  StreamHealth::Thresholds health;
+};
+
+enum class EndReason {
+  max_events,   // --max-events reached
+  duration,     // --duration passed
+  interrupted,  // Ctrl-C or SIGTERM
+  no_content,   // 204: the server's way to stop clients
+  failed,       // status or Content-Type refused, or an event over the limit
+  gave_up,      // --max-retries reconnections used up
+  timed_out,    // --timeout passed
+};
+
+std::string_view end_reason_name(EndReason reason);
+
+class EventSourceObserver {
+ public:
+  virtual ~EventSourceObserver() = default;
+  virtual void open(const net::HttpResponseInfo& response) = 0;
+  virtual void event(const codec::SseEvent& event, double at_ms) = 0;
+  virtual void comment(std::string_view text, double at_ms) = 0;
+  virtual void body(codec::ByteView raw) = 0;
+  virtual void retry(std::uint64_t milliseconds) = 0;
+  virtual void warning(const HealthWarning& warning) = 0;
+  virtual void error(const std::string& message, bool reconnecting) = 0;
+  virtual void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id,
+                         std::uint64_t attempt) = 0;
+  virtual void end(EndReason reason, const HealthSummary& summary, std::uint64_t reconnects, int exit_code) = 0;
+};
+
+// Runs until a bound ends it; returns the exit code (and reports it to `observer`).
+int run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
+                     const std::atomic<bool>& interrupted);
+
+}  // namespace wsprobe::session

@@ -1,0 +1,169 @@
+"""`wsprobe sse` against an event stream server built on Python's standard http.server:
+events as EventSource dispatches them, the connection rules of the standard, stream health,
+and the bounds of a run."""
+import json
+import time
+import unittest
+
+from support import free_port, python_peer, run_wsprobe
+
+
+def json_lines(result):
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def of_type(lines, kind):
+    return [line for line in lines if line["type"] == kind]
+
+
+class SseClient(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.peer = python_peer("sse_server.py").__enter__()
+        cls.base = cls.peer.url
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.peer.__exit__(None, None, None)
+
+    def sse(self, path, *args, timeout=30):
+        return run_wsprobe("sse", self.base + path, *args, timeout=timeout)
+
+    def test_events_as_json_lines_until_max_events(self):
+        result = self.sse("events?n=5", "--max-events", "3", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual(lines[0]["type"], "open")
+        self.assertEqual(lines[0]["status"], 200)
+        self.assertIn({"name": "Content-Type", "value": "text/event-stream"}, lines[0]["headers"])
+        events = of_type(lines, "event")
+        self.assertEqual([(e["event"], e["data"], e["id"]) for e in events],
+                         [("message", "last-event-id=", "1"), ("message", "event 2", "2"), ("message", "event 3", "3")])
+        self.assertRegex(events[0]["ts"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        end = lines[-1]
+        self.assertEqual((end["type"], end["reason"], end["events"], end["exit_code"]), ("end", "max_events", 3, 0))
+
+    def test_reconnects_after_the_body_ends_with_last_event_id(self):
+        result = self.sse("events?n=2", "--max-retries", "1", "--reconnect-time", "100ms", "--json")
+        self.assertEqual(result.returncode, 1)  # gave up after one reconnection
+        lines = json_lines(result)
+        self.assertEqual([e["id"] for e in of_type(lines, "event")], ["1", "2", "3", "4"])
+        self.assertEqual(of_type(lines, "event")[2]["data"], "last-event-id=2")
+        reconnect, = of_type(lines, "reconnect")
+        self.assertEqual((reconnect["delay_ms"], reconnect["last_event_id"]), (100, "2"))
+        self.assertEqual([e["reconnecting"] for e in of_type(lines, "error")], [True, False])
+        self.assertEqual(lines[-1]["reason"], "gave_up")
+
+    def test_retry_field_sets_the_reconnection_time(self):
+        started = time.monotonic()
+        result = self.sse("events?n=1&retry=150", "--max-retries", "1", "--json")
+        self.assertLess(time.monotonic() - started, 2.5)  # not the 3 s default
+        lines = json_lines(result)
+        self.assertEqual(of_type(lines, "retry")[0]["reconnection_ms"], 150)
+        self.assertEqual(of_type(lines, "reconnect")[0]["delay_ms"], 150)
+
+    def test_last_event_id_option_is_sent_from_the_first_request(self):
+        result = self.sse("events?n=1", "--last-event-id", "41", "--max-events", "1", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        event, = of_type(json_lines(result), "event")
+        self.assertEqual((event["data"], event["id"]), ("last-event-id=41", "42"))
+
+    def test_status_other_than_200_fails_for_good(self):
+        for status in ("404", "500", "503"):
+            with self.subTest(status=status):
+                result = self.sse("status/" + status, "--reconnect-time", "100ms", "--json")
+                self.assertEqual(result.returncode, 1)
+                lines = json_lines(result)
+                self.assertEqual(of_type(lines, "reconnect"), [])
+                error, = of_type(lines, "error")
+                self.assertFalse(error["reconnecting"])
+                self.assertIn(f"status {status}", error["message"])
+
+    def test_204_ends_without_reconnecting(self):
+        result = self.sse("status/204", "--json")
+        self.assertEqual(result.returncode, 1)  # no event came first
+        result = self.sse("then-204", "--reconnect-time", "100ms", "--json")
+        self.assertEqual(result.returncode, 0, result.stdout)  # a planned end after two events
+        lines = json_lines(result)
+        self.assertEqual(len(of_type(lines, "event")), 2)
+        self.assertEqual(lines[-1]["reason"], "no_content")
+
+    def test_content_type_must_be_text_event_stream_parameters_allowed(self):
+        for value, code in (("text/plain", 1), ("text/html", 1), ("", 1),
+                            ("text/event-stream;charset=utf-8", 0), ("TEXT/Event-Stream", 0)):
+            with self.subTest(content_type=value):
+                query = f"type?value={value}" if value else "type"
+                result = self.sse(query, "--max-events", "1", "--reconnect-time", "100ms")
+                self.assertEqual(result.returncode, code, result.stdout + result.stderr)
+        result = self.sse("type?value=text/event-stream;charset=windows-1252", "--max-events", "1", "--json")
+        self.assertIn("sse.charset", [w["id"] for w in of_type(json_lines(result), "warning")])
+
+    def test_burst_after_silence_is_reported_with_evidence(self):
+        result = self.sse("burst", "--max-events", "7", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        burst, = [w for w in of_type(lines, "warning") if w["id"] == "sse.burst"]
+        self.assertIn("5 events arrived within", burst["message"])
+        self.assertIn("(ids 3 to 7)", burst["message"])
+        self.assertIn("buffering", burst["message"])
+        self.assertGreater(lines[-1]["longest_gap_ms"], 1100)
+        self.assertEqual(lines[-1]["bursts"], 1)
+
+    def test_compressed_stream_is_decoded_and_flagged(self):
+        result = self.sse("gzip", "--max-events", "3", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([e["data"] for e in of_type(lines, "event")], ["zipped 1", "zipped 2", "zipped 3"])
+        warnings = [w["id"] for w in of_type(lines, "warning")]
+        self.assertIn("sse.content-encoding", warnings)
+        self.assertIn("sse.cache-control", warnings)
+
+    def test_redirects_are_followed(self):
+        result = self.sse("redirect", "--max-events", "2", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        opened = of_type(json_lines(result), "open")[0]
+        self.assertEqual(opened["redirects"], 1)
+        self.assertTrue(opened["url"].endswith("/events?n=2"))
+
+    def test_human_output_comments_and_raw(self):
+        result = self.sse("events?n=2", "--max-events", "2", "--show-comments")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(" : keep-alive", result.stdout)
+        self.assertRegex(result.stdout, r"\d\d:\d\d:\d\d\.\d{3} message id=2  event 2")
+        self.assertIn("end: --max-events reached; 2 events", result.stdout)
+        raw = self.sse("events?n=2", "--max-events", "2", "--raw")
+        self.assertEqual(raw.stdout, ": keep-alive\n\nid: 1\ndata: last-event-id=\n\nid: 2\ndata: event 2\n\n")
+        self.assertIn("end: --max-events reached", raw.stderr)
+
+    def test_duration_and_timeout_bound_the_run(self):
+        started = time.monotonic()
+        result = self.sse("events?n=1000&interval=0.05", "--duration", "500ms", "--json")
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json_lines(result)[-1]["reason"], "duration")
+        result = self.sse("events?n=1000&interval=0.05", "--timeout", "500ms")
+        self.assertEqual(result.returncode, 4)
+
+    def test_event_over_max_event_size_fails(self):
+        result = self.sse("events?n=2", "--max-event-size", "10", "--json")
+        self.assertEqual(result.returncode, 1)
+        error, = of_type(json_lines(result), "error")
+        self.assertIn("event larger than the limit", error["message"])
+
+
+class SseBadInput(unittest.TestCase):
+    def test_a_websocket_url_is_a_usage_error(self):
+        result = run_wsprobe("sse", "ws://127.0.0.1:9001/")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("needs an http:// or https:// URL", result.stderr)
+
+    def test_a_closed_port_gives_up_as_could_not_connect(self):
+        result = run_wsprobe("sse", f"http://127.0.0.1:{free_port()}/", "--max-retries", "1",
+                             "--reconnect-time", "50ms", "--json")
+        self.assertEqual(result.returncode, 3)
+        errors = of_type(json_lines(result), "error")
+        self.assertIn("connection failed", errors[0]["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()
