@@ -1,0 +1,9 @@
+#pragma once
+// The setup of each built subcommand, for the subcommand table.
+#include "cli/command.h"
+
+namespace wsprobe::cmd {
+
+cli::Run setup_serve(CLI::App& app);
+
+}  // namespace wsprobe::cmd
