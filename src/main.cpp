@@ -42,10 +42,10 @@ int main(int argc, char** argv) {
   for (const auto& sub : wsprobe::cmd::subcommands()) {
     if (!sub.setup) continue;
     CLI::App* command = app.add_subcommand(std::string(sub.name), std::string(sub.summary));
+    // Subcommands have their own table in the footer; an empty group keeps CLI11's out of the help.
+    command->group("");
     runs.emplace(sub.name, sub.setup(*command));
   }
-  // Subcommands have their own table in the footer.
-  app.get_formatter()->label("SUBCOMMANDS", "Available subcommands");
 
   try {
     app.parse(argc, argv);

@@ -6,5 +6,6 @@ namespace wsprobe::cmd {
 
 cli::Run setup_handshake(CLI::App& app);
 cli::Run setup_sse(CLI::App& app);
+cli::Run setup_serve(CLI::App& app);
 
 }  // namespace wsprobe::cmd

@@ -57,6 +57,44 @@ std::string asn1_time_utc(const ASN1_TIME* time) {
   return text;
 }
 
+TlsDetails tls_details_of(const SSL* ssl) {
+  TlsDetails details;
+  details.version = SSL_get_version(ssl);
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) details.cipher = SSL_CIPHER_get_name(cipher);
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_size = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_size);
+  details.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_size);
+  if (X509* certificate = SSL_get1_peer_certificate(ssl)) {
+    details.subject = x509_name(X509_get_subject_name(certificate));
+    details.issuer = x509_name(X509_get_issuer_name(certificate));
+    details.subject_alt_names = subject_alt_names(certificate);
+    details.not_after = asn1_time_utc(X509_get0_notAfter(certificate));
+    X509_free(certificate);
+  }
+  const long result = SSL_get_verify_result(ssl);
+  details.verified = result == X509_V_OK;
+  details.verify_result = X509_verify_cert_error_string(result);
+  return details;
+}
+
+// When a handshake completes, its details go to the CurlEasy that made the context.
+void on_tls_state(const SSL* ssl, int where, int) {
+  if (!(where & SSL_CB_HANDSHAKE_DONE)) return;
+  auto* target = static_cast<std::optional<TlsDetails>*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (target) *target = tls_details_of(ssl);
+}
+
+// libcurl 7.88 gives no SSL* for a CONNECT_ONLY transfer once it is made
+// (CURLINFO_TLS_SSL_PTR answers with a null pointer), so the details are taken
+// from the handshake itself.
+CURLcode watch_tls_handshake(CURL*, void* ssl_context, void* target) {
+  auto* context = static_cast<SSL_CTX*>(ssl_context);
+  SSL_CTX_set_app_data(context, target);
+  SSL_CTX_set_info_callback(context, on_tls_state);
+  return CURLE_OK;
+}
+
 }  // namespace
 
 std::string curl_url(const WsUrl& url, std::string_view target) {
@@ -71,6 +109,8 @@ CurlEasy::CurlEasy() {
   if (!curl_) throw Failure(exit_connect, "could not start libcurl");
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_ERRORBUFFER, error_);
+  set(CURLOPT_SSL_CTX_FUNCTION, watch_tls_handshake);
+  set(CURLOPT_SSL_CTX_DATA, &tls_);
 }
 
 CurlEasy::~CurlEasy() { curl_easy_cleanup(curl_); }
@@ -122,33 +162,6 @@ ConnectTimings CurlEasy::timings(bool secure) const {
   timings.tcp_ms = connected - dns;
   if (secure) timings.tls_ms = info_ms(curl_, CURLINFO_APPCONNECT_TIME_T) - connected;
   return timings;
-}
-
-std::optional<TlsDetails> CurlEasy::tls_details() const {
-  curl_tlssessioninfo* session = nullptr;
-  if (curl_easy_getinfo(curl_, CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK || !session ||
-      session->backend != CURLSSLBACKEND_OPENSSL || !session->internals) {
-    return std::nullopt;
-  }
-  const auto* ssl = static_cast<const SSL*>(session->internals);
-  TlsDetails details;
-  details.version = SSL_get_version(ssl);
-  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) details.cipher = SSL_CIPHER_get_name(cipher);
-  const unsigned char* alpn = nullptr;
-  unsigned int alpn_size = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpn_size);
-  details.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_size);
-  if (X509* certificate = SSL_get1_peer_certificate(ssl)) {
-    details.subject = x509_name(X509_get_subject_name(certificate));
-    details.issuer = x509_name(X509_get_issuer_name(certificate));
-    details.subject_alt_names = subject_alt_names(certificate);
-    details.not_after = asn1_time_utc(X509_get0_notAfter(certificate));
-    X509_free(certificate);
-  }
-  const long result = SSL_get_verify_result(ssl);
-  details.verified = result == X509_V_OK;
-  details.verify_result = X509_verify_cert_error_string(result);
-  return details;
 }
 
 Endpoints CurlEasy::endpoints() const {

@@ -39,7 +39,8 @@ class CurlEasy {
   std::string error_text(CURLcode code) const;
 
   ConnectTimings timings(bool secure) const;
-  std::optional<TlsDetails> tls_details() const;
+  // The TLS session's details, once a TLS handshake completed.
+  const std::optional<TlsDetails>& tls_details() const { return tls_; }
   Endpoints endpoints() const;
 
  private:
@@ -52,6 +53,7 @@ class CurlEasy {
   char error_[CURL_ERROR_SIZE] = {};
   Slist resolve_;
   Slist headers_;
+  std::optional<TlsDetails> tls_;
 };
 
 // "http(s)://host:port" followed by `target`, for curl (which has no ws:// here).

@@ -1,0 +1,120 @@
+// wsprobe serve: the strict built-in WebSocket server, an echo over ws:// or wss://
+// that closes with the rule's code on every violation. The fixture of the tests,
+// and the default target of the README's first command.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "cli/errors.h"
+#include "cli/options.h"
+#include "cmd/commands.h"
+#include "codec/http_syntax.h"
+#include "net/server.h"
+#include "net/tls.h"
+
+namespace wsprobe::cmd {
+namespace {
+
+struct ServeOptions {
+  std::uint16_t port = 9001;
+  std::string host = "127.0.0.1";
+  std::vector<std::string> subprotocols;
+  std::uint64_t max_message_size = codec::default_max_message_size;
+  Milliseconds handshake_timeout{10'000};
+  std::string tls_cert, tls_key;
+  bool tls_self_signed = false;
+  std::string tls_cert_out;
+  bool verbose = false;
+};
+
+void write_certificate(const std::string& path, const std::string& pem) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << pem;
+  file.close();
+  if (!file) throw usage_error("cannot write --tls-cert-out " + path + " (" + std::strerror(errno) + ")");
+}
+
+int serve(const ServeOptions& options) {
+  for (const std::string& name : options.subprotocols) {
+    if (!codec::is_token(name)) throw usage_error("--subprotocol '" + name + "' is not a token (RFC 6455 4.1)");
+  }
+  if (options.handshake_timeout.count() == 0) throw usage_error("--handshake-timeout must be longer than 0ms");
+
+  net::TlsContext tls;
+  std::string self_signed_pem;
+  if (options.tls_self_signed) {
+    net::SelfSignedContext self_signed = net::self_signed_server_context();
+    tls = std::move(self_signed.context);
+    self_signed_pem = std::move(self_signed.certificate_pem);
+  } else if (!options.tls_cert.empty()) {
+    tls = net::server_context_from_files(options.tls_cert, options.tls_key);
+  }
+
+  net::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.tls = tls.get();
+  server_options.session.handshake.subprotocols = options.subprotocols;
+  server_options.session.max_message_size = options.max_message_size;
+  server_options.handshake_timeout = options.handshake_timeout;
+  if (options.verbose) server_options.log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  net::Server server(std::move(server_options));
+
+  if (!options.tls_cert_out.empty()) write_certificate(options.tls_cert_out, self_signed_pem);
+  // Scripts and tests wait for this line to learn the port: it must not sit in a buffer.
+  fmt::print("listening on {}\n", server.url());
+  std::fflush(stdout);
+  server.run();
+  return exit_ok;
+}
+
+}  // namespace
+
+cli::Run setup_serve(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  app.add_option("--port", options->port, "TCP port; 0 picks a free one")->capture_default_str()->type_name("PORT");
+  app.add_option("--host", options->host, "address to listen on, e.g. 127.0.0.1, ::1, 0.0.0.0")
+      ->capture_default_str()
+      ->type_name("ADDR");
+  app.add_option("-s,--subprotocol", options->subprotocols,
+                 "a subprotocol to agree to (repeatable); the client's first offer among them wins")
+      ->type_name("NAME");
+  cli::add_size_option(app, "--max-message-size", options->max_message_size,
+                       "largest message accepted; a larger one is closed with 1009 (default 16MiB)");
+  cli::add_duration_option(app, "--handshake-timeout", options->handshake_timeout,
+                           "time from TCP connect to a complete request head");
+  CLI::Option* cert = app.add_option("--tls-cert", options->tls_cert, "serve wss:// with this PEM certificate (chain)")
+                          ->check(CLI::ExistingFile)
+                          ->type_name("FILE");
+  CLI::Option* key = app.add_option("--tls-key", options->tls_key, "the PEM private key of --tls-cert")
+                         ->check(CLI::ExistingFile)
+                         ->type_name("FILE");
+  cert->needs(key);
+  key->needs(cert);
+  CLI::Option* self_signed =
+      app.add_flag("--tls-self-signed", options->tls_self_signed,
+                   "serve wss:// with a throwaway certificate for localhost, 127.0.0.1 and ::1, valid one day")
+          ->excludes(cert)
+          ->excludes(key);
+  app.add_option("--tls-cert-out", options->tls_cert_out,
+                 "write the --tls-self-signed certificate here (PEM), for clients' --cacert")
+      ->needs(self_signed)
+      ->type_name("FILE");
+  app.add_flag("-v,--verbose", options->verbose, "log each connection's handshake and close to stderr");
+  app.footer(
+      "The first line on stdout is \"listening on ws://ADDRESS:PORT/\" (wss:// with TLS).\n"
+      "SIGINT or SIGTERM sends Close 1001 to every open connection and exits 0.\n"
+      "\n"
+      "Examples:\n"
+      "  wsprobe serve                      # echo on ws://127.0.0.1:9001/ until Ctrl-C\n"
+      "  wsprobe serve --port 0 -s chat -v  # a free port, subprotocol chat, a log line per connection event\n"
+      "  wsprobe serve --tls-self-signed --tls-cert-out /tmp/wsprobe.pem   # clients: --cacert /tmp/wsprobe.pem\n");
+  return [options] { return serve(*options); };
+}
+
+}  // namespace wsprobe::cmd

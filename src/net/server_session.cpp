@@ -1,0 +1,125 @@
+#include "net/server_session.h"
+
+#include <array>
+#include <utility>
+
+#include "codec/close.h"
+#include "codec/frame.h"
+#include "codec/utf8.h"
+#include "output/escape.h"
+
+namespace wsprobe::net {
+namespace {
+
+using codec::ByteView;
+
+constexpr std::uint16_t close_going_away = 1001;
+constexpr std::size_t max_close_reason = codec::max_control_payload - 2;  // after the code (5.5.1)
+
+// A Close reason that fits: cut on a code point boundary.
+std::string_view close_reason(std::string_view text) {
+  text = text.substr(0, max_close_reason);
+  while (!codec::is_valid_utf8(codec::as_bytes(text))) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+ServerSession::ServerSession(const ServerSessionOptions& options)
+    : options_(options),
+      assembler_({.from = codec::Role::client, .allowed_rsv = 0, .max_message_size = options.max_message_size},
+                 *this) {}
+
+void ServerSession::receive(codec::MutableByteView bytes) {
+  if (phase_ == Phase::handshake) {
+    const codec::RequestHeadParser::Event event = head_parser_.next(bytes);
+    switch (event.step) {
+      case codec::RequestHeadParser::Step::need_more:
+        return;
+      case codec::RequestHeadParser::Step::violation:
+        return answer(codec::answer_malformed_head(head_parser_.violation()));
+      case codec::RequestHeadParser::Step::complete:
+        answer(codec::answer_handshake(head_parser_.head(), options_.handshake));
+        bytes = bytes.subspan(event.consumed);
+        break;
+    }
+  }
+  if (phase_ == Phase::open) assembler_.feed(bytes);
+}
+
+void ServerSession::answer(const codec::HandshakeAnswer& answer) {
+  output_.append(codec::as_bytes(answer.response));
+  if (answer.accepted()) {
+    phase_ = Phase::open;
+    std::string line = "upgraded " + output::escape_for_terminal(head_parser_.head().target);
+    if (answer.subprotocol) line += " subprotocol=" + output::escape_for_terminal(*answer.subprotocol);
+    log_.push_back(std::move(line));
+  } else {
+    phase_ = Phase::closing;
+    log_.push_back("refused " + std::to_string(answer.status) + " " + output::escape_for_terminal(answer.refusal));
+  }
+}
+
+void ServerSession::on_message(codec::Opcode type, ByteView payload) {
+  if (phase_ != Phase::open) return;
+  ++messages_;
+  send_frame(type, payload);
+}
+
+void ServerSession::on_ping(ByteView payload) {
+  if (phase_ == Phase::open) send_frame(codec::Opcode::pong, payload);
+}
+
+void ServerSession::on_close(const codec::CloseFrame& close) {
+  if (phase_ != Phase::open) return;
+  // Echo the code, as 5.5.1 suggests; a Close without one gets an empty Close.
+  send_close(close.code, "");
+  log_.push_back("closed " + std::to_string(close.code.value_or(codec::close_no_status_received)) + " by client" +
+                 after_messages());
+}
+
+void ServerSession::on_violation(const codec::Violation& violation) {
+  // After our Close every further frame is discarded, frames the assembler rejects included.
+  if (phase_ != Phase::open) return;
+  const std::uint16_t code = codec::rule_info(violation.rule).close_code;
+  const std::string description = violation.describe();
+  send_close(code, close_reason(description));
+  log_.push_back("closed " + std::to_string(code) + ": " + output::escape_for_terminal(description));
+}
+
+void ServerSession::go_away() {
+  if (phase_ != Phase::open) return;
+  send_close(close_going_away, "server shutting down");
+  log_.push_back("closed " + std::to_string(close_going_away) + " by server (shutting down)" + after_messages());
+}
+
+void ServerSession::connection_lost(std::string_view why) {
+  const std::string escaped = output::escape_for_terminal(why);
+  if (phase_ == Phase::handshake) log_.push_back("no handshake: " + escaped);
+  if (phase_ == Phase::open) {
+    log_.push_back("closed " + std::to_string(codec::close_abnormal) + after_messages() + ": " + escaped);
+  }
+  phase_ = Phase::closing;
+}
+
+std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, {}); }
+
+void ServerSession::send_frame(codec::Opcode opcode, ByteView payload) {
+  codec::FrameHeader header;
+  header.opcode = static_cast<std::uint8_t>(opcode);
+  header.payload_length = payload.size();
+  std::array<std::uint8_t, codec::max_frame_header_size> head;
+  output_.append(ByteView(head).first(codec::write_frame_header(header, head)));
+  output_.append(payload);
+}
+
+void ServerSession::send_close(std::optional<std::uint16_t> code, std::string_view reason) {
+  send_frame(codec::Opcode::close, code ? codec::build_close_payload(*code, reason) : codec::Bytes());
+  phase_ = Phase::closing;
+}
+
+std::string ServerSession::after_messages() const {
+  return " after " + std::to_string(messages_) + (messages_ == 1 ? " message" : " messages");
+}
+
+}  // namespace wsprobe::net

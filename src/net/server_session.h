@@ -1,0 +1,73 @@
+#pragma once
+// One connection of the built-in server as a state machine over the codec: the
+// opening handshake, then echoed messages, pongs and the closing handshake. Bytes
+// in, bytes and log lines out; the server loop (server.h) does the I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/assembler.h"
+#include "codec/http.h"
+#include "codec/server_handshake.h"
+#include "net/output_buffer.h"
+
+namespace wsprobe::net {
+
+struct ServerSessionOptions {
+  codec::ServerHandshakePolicy handshake;
+  std::uint64_t max_message_size = codec::default_max_message_size;
+};
+
+class ServerSession : private codec::MessageHandler {
+ public:
+  enum class Phase : std::uint8_t {
+    handshake,  // reading the request head
+    open,       // upgraded: echoing
+    closing,    // refused, or a Close sent: send what is queued, then close TCP (the server closes first, 7.1.1)
+  };
+
+  explicit ServerSession(const ServerSessionOptions& options);
+  // The assembler holds a reference to its session.
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  // Bytes from the client; masked payloads are unmasked in place. Bytes after the
+  // request head are frames. Ignored once closing, as is data after a Close (1.4).
+  void receive(codec::MutableByteView bytes);
+  // The server is stopping: an open connection gets Close 1001 (Going Away).
+  void go_away();
+  // The connection ended before the session was closing: `why` is a short phrase,
+  // e.g. "the client closed TCP" or "timed out after 10s".
+  void connection_lost(std::string_view why);
+
+  Phase phase() const { return phase_; }
+  // What to send, in order; the loop sends from the front and consumes.
+  OutputBuffer& output() { return output_; }
+  const OutputBuffer& output() const { return output_; }
+  // Log lines since the last call, oldest first: how the handshake went, how the
+  // connection ended. Anything the client sent is escaped in them.
+  std::vector<std::string> take_log();
+
+ private:
+  void on_message(codec::Opcode type, codec::ByteView payload) override;
+  void on_ping(codec::ByteView payload) override;
+  void on_close(const codec::CloseFrame& close) override;
+  void on_violation(const codec::Violation& violation) override;
+
+  void answer(const codec::HandshakeAnswer& answer);
+  void send_frame(codec::Opcode opcode, codec::ByteView payload);
+  void send_close(std::optional<std::uint16_t> code, std::string_view reason);
+  std::string after_messages() const;
+
+  ServerSessionOptions options_;
+  Phase phase_ = Phase::handshake;
+  codec::RequestHeadParser head_parser_;
+  codec::MessageAssembler assembler_;
+  OutputBuffer output_;
+  std::uint64_t messages_ = 0;  // data messages received (and echoed)
+  std::vector<std::string> log_;
+};
+
+}  // namespace wsprobe::net
