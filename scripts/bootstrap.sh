@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for wsprobe and builds it: installs the Debian packages
 # that are missing (apt-get; nothing is downloaded from elsewhere), configures a
-# Release build in build/ and builds build/wsprobe. Quiet and quick when everything
-# is already there; run it again at any time.
+# Release build in build/ and builds build/wsprobe, then runs the main job: the
+# built-in server on a free port and `wsprobe handshake` against it. Quiet and quick
+# when everything is already there; run it again at any time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +38,16 @@ if ! { cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build 
   exit 1
 fi
 
-build/wsprobe --version
+# The main job, as the README shows it: the built-in server on a free loopback port,
+# and wsprobe handshake against it.
+coproc SERVER { exec build/wsprobe serve --port 0; }
+server_pid=$SERVER_PID
+trap 'kill -TERM "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null' EXIT
+if ! read -r -t 10 first_line <&"${SERVER[0]}"; then
+  echo "bootstrap: wsprobe serve did not start" >&2
+  exit 1
+fi
+url=${first_line#listening on }
+echo "\$ wsprobe serve --port 0    # $first_line"
+echo "\$ wsprobe handshake $url"
+build/wsprobe handshake "$url"

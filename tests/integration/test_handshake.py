@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from support import free_port, python_peer, run_wsprobe
+from support import free_port, python_peer, run_wsprobe, serve
 
 
 def handshake_json(url, *args, timeout=30):
@@ -96,6 +96,32 @@ class AgainstPythonWebsockets(unittest.TestCase):
                 env={**os.environ, "http_proxy": proxy.url}, capture_output=True, text=True, timeout=30)
             self.assertEqual(env_result.returncode, 0, env_result.stderr)
             self.assertGreaterEqual(proxy.log().count("CONNECT 127.0.0.1:%d" % server.port), 2)
+
+
+class AgainstWsprobeServe(unittest.TestCase):
+    def test_valid_upgrade_with_subprotocol_and_clean_close(self):
+        with serve("--subprotocol", "chat") as server:
+            result, report = handshake_json(server.url + "room?id=1", "-s", "v2.chat", "-s", "chat")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(report["request"]["target"], "/room?id=1")
+        self.assertEqual(report["negotiated"]["subprotocol"], "chat")
+        self.assertEqual((report["close"]["received_code"], report["close"]["tcp"]), (1000, "closed_by_server"))
+
+    def test_version_probe_gets_426_with_the_supported_version(self):
+        with serve() as server:
+            result, report = handshake_json(server.url, "--ws-version", "8")
+            human = run_wsprobe("handshake", server.url, "--ws-version", "8")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(report["response"]["status"], 426)
+        self.assertEqual(report["refused"]["supported_versions"], "13")
+        self.assertIn("server supports WebSocket versions: 13", human.stdout)
+
+    def test_a_missing_key_is_refused_with_400_and_the_reason(self):
+        with serve() as server:
+            result, report = handshake_json(server.url, "-H", "Sec-WebSocket-Key:")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(report["response"]["status"], 400)
+        self.assertIn("Sec-WebSocket-Key", report["refused"]["body"])
 
 
 class Tinyproxy:
