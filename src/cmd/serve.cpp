@@ -26,6 +26,8 @@ struct ServeOptions {
   std::vector<std::string> subprotocols;
   std::uint64_t max_message_size = codec::default_max_message_size;
   Milliseconds handshake_timeout{10'000};
+  Milliseconds sse_interval{1000};
+  std::optional<Milliseconds> sse_retry;
   std::string tls_cert, tls_key;
   bool tls_self_signed = false;
   std::string tls_cert_out;
@@ -44,6 +46,7 @@ int serve(const ServeOptions& options) {
     if (!codec::is_token(name)) throw usage_error("--subprotocol '" + name + "' is not a token (RFC 6455 4.1)");
   }
   if (options.handshake_timeout.count() == 0) throw usage_error("--handshake-timeout must be longer than 0ms");
+  if (options.sse_interval.count() == 0) throw usage_error("--sse-interval must be longer than 0ms");
 
   net::TlsContext tls;
   std::string self_signed_pem;
@@ -61,6 +64,7 @@ int serve(const ServeOptions& options) {
   server_options.tls = tls.get();
   server_options.session.handshake.subprotocols = options.subprotocols;
   server_options.session.max_message_size = options.max_message_size;
+  server_options.session.sse = {options.sse_interval, options.sse_retry};
   server_options.handshake_timeout = options.handshake_timeout;
   if (options.verbose) server_options.log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   net::Server server(std::move(server_options));
@@ -86,6 +90,8 @@ cli::Run setup_serve(CLI::App& app) {
       ->type_name("NAME");
   cli::add_size_option(app, "--max-message-size", options->max_message_size,
                        "largest message accepted; a larger one is closed with 1009 (default 16MiB)");
+  cli::add_duration_option(app, "--sse-interval", options->sse_interval, "time between the events of GET /sse");
+  cli::add_duration_option(app, "--sse-retry", options->sse_retry, "send this reconnection time (retry:) on /sse");
   cli::add_duration_option(app, "--handshake-timeout", options->handshake_timeout,
                            "time from TCP connect to a complete request head");
   CLI::Option* cert = app.add_option("--tls-cert", options->tls_cert, "serve wss:// with this PEM certificate (chain)")
@@ -112,6 +118,7 @@ cli::Run setup_serve(CLI::App& app) {
       "\n"
       "Examples:\n"
       "  wsprobe serve                      # echo on ws://127.0.0.1:9001/ until Ctrl-C\n"
+      "  wsprobe serve --sse-interval 250ms # and events on http://127.0.0.1:9001/sse\n"
       "  wsprobe serve --port 0 -s chat -v  # a free port, subprotocol chat, a log line per connection event\n"
       "  wsprobe serve --tls-self-signed --tls-cert-out /tmp/wsprobe.pem   # clients: --cacert /tmp/wsprobe.pem\n");
   return [options] { return serve(*options); };

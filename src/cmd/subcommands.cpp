@@ -15,7 +15,7 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", nullptr},
       Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", setup_sse},
       Subcommand{"check", "conformance suite by RFC section, JSON and JUnit reports", nullptr},
-      Subcommand{"serve", "strict built-in WebSocket echo server", setup_serve},
+      Subcommand{"serve", "strict built-in WebSocket and SSE server", setup_serve},
   };
   return table;
 }

@@ -323,7 +323,14 @@ void Server::update_timer(Connection& connection) {
     case ServerSession::Phase::handshake:
       return;  // set when accepted
     case ServerSession::Phase::open:
-      if (connection.timer != Timer::none) set_timer(connection, Timer::none, {});
+    case ServerSession::Phase::streaming:
+      if (const auto wakeup = connection.session.next_wakeup()) {
+        if (connection.timer != Timer::wakeup || connection.deadline != *wakeup) {
+          set_timer(connection, Timer::wakeup, *wakeup);
+        }
+      } else if (connection.timer != Timer::none) {
+        set_timer(connection, Timer::none, {});
+      }
       return;
     case ServerSession::Phase::closing:
       if (connection.timer != Timer::closing) set_timer(connection, Timer::closing, Clock::now() + closing_timeout);
@@ -344,6 +351,11 @@ void Server::expire_timers() {
     Connection& connection = *connections_.at(timers_.begin()->second);  // timers go with their connections
     if (connection.timer == Timer::handshake) {
       lose(connection, "timed out after " + format_duration(options_.handshake_timeout));
+    } else if (connection.timer == Timer::wakeup) {
+      set_timer(connection, Timer::none, {});
+      connection.session.wake(now);
+      emit_log(connection);
+      progress(connection);
     } else {
       close(connection);
     }

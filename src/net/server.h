@@ -54,7 +54,7 @@ class Server {
  private:
   using Clock = std::chrono::steady_clock;
   struct Connection;
-  enum class Timer : std::uint8_t { none, handshake, closing };
+  enum class Timer : std::uint8_t { none, handshake, wakeup, closing };
 
   void dispatch(std::uint64_t id);
   void accept_connections();

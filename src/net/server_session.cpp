@@ -30,7 +30,7 @@ ServerSession::ServerSession(const ServerSessionOptions& options)
       assembler_({.from = codec::Role::client, .allowed_rsv = 0, .max_message_size = options.max_message_size},
                  *this) {}
 
-void ServerSession::receive(codec::MutableByteView bytes) {
+void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now) {
   if (phase_ == Phase::handshake) {
     const codec::RequestHeadParser::Event event = head_parser_.next(bytes);
     switch (event.step) {
@@ -39,12 +39,34 @@ void ServerSession::receive(codec::MutableByteView bytes) {
       case codec::RequestHeadParser::Step::violation:
         return answer(codec::answer_malformed_head(head_parser_.violation()));
       case codec::RequestHeadParser::Step::complete:
+        sse_ = SseEndpoint::for_request(head_parser_.head(), options_.sse, now);
+        if (sse_) return start_stream();
         answer(codec::answer_handshake(head_parser_.head(), options_.handshake));
         bytes = bytes.subspan(event.consumed);
         break;
     }
   }
   if (phase_ == Phase::open) assembler_.feed(bytes);
+}
+
+// Whatever the client sends during a stream is ignored; reading goes on only to see it leave.
+void ServerSession::start_stream() {
+  output_.append(codec::as_bytes(sse_->start()));
+  log_.push_back(output::escape_for_terminal(sse_->describe()));
+  phase_ = sse_->next_due() ? Phase::streaming : Phase::closing;
+}
+
+std::optional<ServerSession::Clock::time_point> ServerSession::next_wakeup() const {
+  if (phase_ != Phase::streaming) return std::nullopt;
+  return sse_->next_due();
+}
+
+void ServerSession::wake(Clock::time_point now) {
+  if (phase_ != Phase::streaming) return;
+  output_.append(codec::as_bytes(sse_->due(now)));
+  if (sse_->next_due()) return;
+  phase_ = Phase::closing;  // the server ends the body
+  log_.push_back("sse ended by server after " + std::to_string(sse_->events_sent()) + " events");
 }
 
 void ServerSession::answer(const codec::HandshakeAnswer& answer) {
@@ -88,6 +110,11 @@ void ServerSession::on_violation(const codec::Violation& violation) {
 }
 
 void ServerSession::go_away() {
+  if (phase_ == Phase::streaming) {
+    phase_ = Phase::closing;
+    log_.push_back("sse ended by server (shutting down) after " + std::to_string(sse_->events_sent()) + " events");
+    return;
+  }
   if (phase_ != Phase::open) return;
   send_close(close_going_away, "server shutting down");
   log_.push_back("closed " + std::to_string(close_going_away) + " by server (shutting down)" + after_messages());
@@ -98,6 +125,9 @@ void ServerSession::connection_lost(std::string_view why) {
   if (phase_ == Phase::handshake) log_.push_back("no handshake: " + escaped);
   if (phase_ == Phase::open) {
     log_.push_back("closed " + std::to_string(codec::close_abnormal) + after_messages() + ": " + escaped);
+  }
+  if (phase_ == Phase::streaming) {
+    log_.push_back("sse ended after " + std::to_string(sse_->events_sent()) + " events: " + escaped);
   }
   phase_ = Phase::closing;
 }

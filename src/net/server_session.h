@@ -12,12 +12,14 @@
 #include "codec/http.h"
 #include "codec/server_handshake.h"
 #include "net/output_buffer.h"
+#include "net/sse_endpoint.h"
 
 namespace wsprobe::net {
 
 struct ServerSessionOptions {
   codec::ServerHandshakePolicy handshake;
   std::uint64_t max_message_size = codec::default_max_message_size;
+  SseOptions sse;
 };
 
 class ServerSession : private codec::MessageHandler {
@@ -25,8 +27,11 @@ class ServerSession : private codec::MessageHandler {
   enum class Phase : std::uint8_t {
     handshake,  // reading the request head
     open,       // upgraded: echoing
+    streaming,  // GET /sse: sending events as they fall due
     closing,    // refused, or a Close sent: send what is queued, then close TCP (the server closes first, 7.1.1)
   };
+
+  using Clock = std::chrono::steady_clock;
 
   explicit ServerSession(const ServerSessionOptions& options);
   // The assembler holds a reference to its session.
@@ -35,7 +40,11 @@ class ServerSession : private codec::MessageHandler {
 
   // Bytes from the client; masked payloads are unmasked in place. Bytes after the
   // request head are frames. Ignored once closing, as is data after a Close (1.4).
-  void receive(codec::MutableByteView bytes);
+  // `now` starts an event stream's clock.
+  void receive(codec::MutableByteView bytes, Clock::time_point now = Clock::now());
+  // When wake() has work to do (the next events of a stream); nullopt: never.
+  std::optional<Clock::time_point> next_wakeup() const;
+  void wake(Clock::time_point now);
   // The server is stopping: an open connection gets Close 1001 (Going Away).
   void go_away();
   // The connection ended before the session was closing: `why` is a short phrase,
@@ -57,6 +66,7 @@ class ServerSession : private codec::MessageHandler {
   void on_violation(const codec::Violation& violation) override;
 
   void answer(const codec::HandshakeAnswer& answer);
+  void start_stream();
   void send_frame(codec::Opcode opcode, codec::ByteView payload);
   void send_close(std::optional<std::uint16_t> code, std::string_view reason);
   std::string after_messages() const;
@@ -67,6 +77,7 @@ class ServerSession : private codec::MessageHandler {
   codec::MessageAssembler assembler_;
   OutputBuffer output_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
+  std::optional<SseEndpoint> sse_;
   std::vector<std::string> log_;
 };
 

@@ -5,7 +5,7 @@ import json
 import time
 import unittest
 
-from support import free_port, python_peer, run_wsprobe
+from support import free_port, python_peer, run_wsprobe, serve
 
 
 def json_lines(result):
@@ -149,6 +149,46 @@ class SseClient(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         error, = of_type(json_lines(result), "error")
         self.assertIn("event larger than the limit", error["message"])
+
+
+class AgainstWsprobeServe(unittest.TestCase):
+    """`wsprobe serve`'s GET /sse, with the faults its query string chooses."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = serve("--sse-interval", "30ms", "--sse-retry", "100ms").__enter__()
+        cls.base = cls.server.url.replace("ws://", "http://") + "sse"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+
+    def sse(self, query, *args):
+        return run_wsprobe("sse", self.base + query, "--json", *args)
+
+    def test_numbered_events_resumed_after_last_event_id(self):
+        lines = json_lines(self.sse("", "--max-events", "3", "--last-event-id", "41"))
+        self.assertEqual([e["id"] for e in of_type(lines, "event")], ["42", "43", "44"])
+        self.assertEqual(of_type(lines, "retry")[0]["reconnection_ms"], 100)
+
+    def test_the_server_ends_the_body_and_the_client_resumes(self):
+        result = self.sse("?close-after=2", "--max-events", "4")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([e["data"] for e in of_type(lines, "event")], ["tick 1", "tick 2", "tick 3", "tick 4"])
+        self.assertEqual([(r["delay_ms"], r["last_event_id"]) for r in of_type(lines, "reconnect")], [(100, "2")])
+
+    def test_status_and_content_type_faults_fail_without_reconnecting(self):
+        for query in ("?status=503", "?status=404", "?status=204", "?type=text%2Fplain"):
+            with self.subTest(query=query):
+                result = self.sse(query)
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(of_type(json_lines(result), "reconnect"), [])
+
+    def test_held_back_events_are_reported_as_a_burst(self):
+        lines = json_lines(self.sse("?burst=4&interval=300", "--max-events", "4"))
+        self.assertEqual([w["id"] for w in of_type(lines, "warning")], ["sse.burst"])
+        self.assertIn("4 events arrived within", of_type(lines, "warning")[0]["message"])
 
 
 class SseBadInput(unittest.TestCase):
