@@ -34,8 +34,8 @@ class HumanReporter : public session::EventSourceObserver {
 
   void open(const net::HttpResponseInfo& response) override {
     const auto type = codec::combined_field_value(response.headers, "Content-Type");
-    note(fmt::format("open: {} {} over HTTP/{}, head after {:.1f} ms{}", response.status,
-                     peer(type.value_or("")), response.http_version, response.head_ms,
+    note(fmt::format("open: {} {} over HTTP/{}, first byte after {:.1f} ms{}", response.status,
+                     peer(type.value_or("")), response.http_version, response.ttfb_ms,
                      response.redirects ? fmt::format(" ({} redirects to {})", response.redirects,
                                                       peer(response.final_url))
                                         : ""));
@@ -128,7 +128,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
     JsonWriter json = start("open");
     json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
     json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
-    json.field("head_ms", response.head_ms).key("headers").begin_array();
+    json.field("ttfb_ms", response.ttfb_ms).key("headers").begin_array();
     for (const auto& field : response.headers) {
       json.begin_object().field("name", field.name);
       json.field("value", shown_header_value(field.name, field.value, options_.common.show_secrets)).end_object();

@@ -1,0 +1,136 @@
+"""`wsprobe sse` through nginx, a server nobody here wrote: a file of events served as
+text/event-stream over HTTP/2, and wsprobe serve's stream through nginx's proxy with
+response buffering on (the production failure the burst warning is for) and off."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from support import free_port, run_wsprobe, serve
+
+EVENTS = "id: 1\ndata: one\n\nid: 2\ndata: two\n\nid: 3\ndata: three\n\n"
+
+
+def json_lines(result):
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+class Nginx:
+    """Debian's nginx on free loopback ports: h2c static files, and a buffering and a
+    non-buffering proxy to `upstream`."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+
+    def __enter__(self):
+        if not shutil.which("nginx"):
+            raise AssertionError("nginx is missing: run scripts/bootstrap.sh")
+        self.directory = tempfile.mkdtemp()
+        os.chmod(self.directory, 0o755)  # nginx's workers run as nobody
+        www = os.path.join(self.directory, "www")
+        os.mkdir(www)
+        os.chmod(www, 0o755)
+        with open(os.path.join(www, "events.txt"), "w") as file:
+            file.write(EVENTS)
+        os.chmod(os.path.join(www, "events.txt"), 0o644)
+        self.h2_port, self.proxy_port = free_port(), free_port()
+        d = self.directory
+        config = os.path.join(d, "nginx.conf")
+        with open(config, "w") as file:
+            file.write(f"""
+worker_processes 1;
+error_log {d}/error.log;
+pid {d}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+  types {{ text/event-stream txt; }}
+  server {{ listen 127.0.0.1:{self.h2_port} http2; root {www}; }}
+  server {{
+    listen 127.0.0.1:{self.proxy_port};
+    location /buffered/ {{
+      proxy_pass http://127.0.0.1:{self.upstream_port}/;
+      proxy_buffering on; proxy_buffer_size 1k; proxy_buffers 2 1k; proxy_busy_buffers_size 1k;
+    }}
+    location /unbuffered/ {{ proxy_pass http://127.0.0.1:{self.upstream_port}/; proxy_buffering off; }}
+  }}
+}}
+""")
+        self.process = subprocess.Popen(["nginx", "-p", d, "-c", config, "-g", "daemon off;"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        for port in (self.h2_port, self.proxy_port):
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        self.__exit__()
+                        raise AssertionError("nginx did not start")
+                    time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class ThroughNginx(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = serve("--sse-interval", "30ms").__enter__()
+        cls.nginx = Nginx(cls.server.port).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nginx.__exit__(None, None, None)
+        cls.server.__exit__(None, None, None)
+
+    def test_a_file_of_events_over_http2(self):
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.h2_port}/events.txt", "--http2",
+                             "--max-events", "3", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual(lines[0]["http_version"], "2")
+        events = [line for line in lines if line["type"] == "event"]
+        self.assertEqual([(e["id"], e["data"]) for e in events], [("1", "one"), ("2", "two"), ("3", "three")])
+
+    def test_a_buffering_proxy_is_reported_as_bursts(self):
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.proxy_port}/buffered/sse", "--duration", "4s",
+                             "--json", timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        bursts = [line for line in lines if line["type"] == "warning" and line["id"] == "sse.burst"]
+        self.assertGreaterEqual(len(bursts), 1, result.stdout)
+        self.assertIn("buffering", bursts[0]["message"])
+        self.assertGreater(lines[-1]["longest_gap_ms"], 1000)
+
+    def test_without_buffering_the_same_stream_has_no_burst(self):
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.proxy_port}/unbuffered/sse", "--duration", "2s",
+                             "--json", timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([line for line in lines if line["type"] == "warning"], [])
+        self.assertLess(lines[-1]["longest_gap_ms"], 500)
+
+
+class InsistingOnHttp2(unittest.TestCase):
+    def test_a_server_that_answers_with_http_1_1_fails(self):
+        with serve("--tls-self-signed", "--sse-interval", "30ms") as server:
+            url = server.url.replace("wss://", "https://") + "sse"
+            result = run_wsprobe("sse", url, "-k", "--http2", "--json")
+        self.assertEqual(result.returncode, 1)
+        errors = [line for line in json_lines(result) if line["type"] == "error"]
+        self.assertIn("not HTTP/2 (--http2)", errors[0]["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()
