@@ -1,6 +1,5 @@
 #include "net/server_session.h"
 
-#include <array>
 #include <utility>
 
 #include "codec/close.h"
@@ -135,12 +134,8 @@ void ServerSession::connection_lost(std::string_view why) {
 std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, {}); }
 
 void ServerSession::send_frame(codec::Opcode opcode, ByteView payload) {
-  codec::FrameHeader header;
-  header.opcode = static_cast<std::uint8_t>(opcode);
-  header.payload_length = payload.size();
-  std::array<std::uint8_t, codec::max_frame_header_size> head;
-  output_.append(ByteView(head).first(codec::write_frame_header(header, head)));
-  output_.append(payload);
+  output_.append(codec::is_control_opcode(static_cast<std::uint8_t>(opcode)) ? encoder_.control(opcode, payload)
+                                                                              : encoder_.message(opcode, payload));
 }
 
 void ServerSession::send_close(std::optional<std::uint16_t> code, std::string_view reason) {

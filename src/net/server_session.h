@@ -10,6 +10,7 @@
 
 #include "codec/assembler.h"
 #include "codec/http.h"
+#include "codec/message_encoder.h"
 #include "codec/server_handshake.h"
 #include "net/output_buffer.h"
 #include "net/sse_endpoint.h"
@@ -75,6 +76,7 @@ class ServerSession : private codec::MessageHandler {
   Phase phase_ = Phase::handshake;
   codec::RequestHeadParser head_parser_;
   codec::MessageAssembler assembler_;
+  codec::MessageEncoder encoder_{{.as = codec::Role::server}};
   OutputBuffer output_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
   std::optional<SseEndpoint> sse_;
