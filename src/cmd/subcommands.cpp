@@ -9,7 +9,7 @@ namespace wsprobe::cmd {
 std::span<const Subcommand> subcommands() {
   static constexpr std::array table = {
       Subcommand{"handshake", "show and verify the opening handshake", setup_handshake},
-      Subcommand{"connect", "live session: messages, close, readyState, frames", nullptr},
+      Subcommand{"connect", "live session: messages, close, readyState, frames", setup_connect},
       Subcommand{"send", "send crafted frames and record the server's reaction", nullptr},
       Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", nullptr},
       Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", nullptr},

@@ -66,6 +66,7 @@ bool MessageAssembler::begin_frame(const FrameHeader& header) {
 }
 
 bool MessageAssembler::take_payload(ByteView slice, bool frame_end) {
+  if (!slice.empty()) handler_.on_frame_payload(slice);
   if (is_control_opcode(frame_.opcode)) {
     std::copy(slice.begin(), slice.end(), control_.begin() + control_size_);
     control_size_ += slice.size();

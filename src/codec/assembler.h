@@ -21,6 +21,8 @@ class MessageHandler {
   virtual ~MessageHandler() = default;
   // Every valid frame header, before its payload (frame traces).
   virtual void on_frame(const FrameHeader& header) { (void)header; }
+  // The frame's payload as it arrives, unmasked, before inflating (frame traces).
+  virtual void on_frame_payload(ByteView slice) { (void)slice; }
   // A complete text or binary message; `payload` is valid until the call returns.
   virtual void on_message(Opcode type, ByteView payload) = 0;
   virtual void on_ping(ByteView payload) { (void)payload; }

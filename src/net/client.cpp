@@ -54,37 +54,38 @@ bool Connection::wait_for_socket(bool for_write, Deadline deadline) {
   }
 }
 
+std::size_t Connection::try_send(codec::ByteView data) {
+  std::size_t sent = 0;
+  const CURLcode result = curl_easy_send(curl_->get(), data.data(), data.size(), &sent);
+  if (result == CURLE_AGAIN) return 0;
+  if (result != CURLE_OK) {
+    throw Failure(exit_connect, std::string("the connection broke while sending (") + curl_easy_strerror(result) + ")");
+  }
+  return sent;
+}
+
 void Connection::send_all(codec::ByteView data, Deadline deadline) {
-  CURL* curl = curl_->get();
   while (!data.empty()) {
-    std::size_t sent = 0;
-    const CURLcode result = curl_easy_send(curl, data.data(), data.size(), &sent);
-    if (result == CURLE_AGAIN) {
-      if (!wait_for_socket(true, deadline)) throw Failure(exit_timeout, "timed out sending to the server");
-      continue;
-    }
-    if (result != CURLE_OK) {
-      throw Failure(exit_connect, std::string("the connection broke while sending (") + curl_easy_strerror(result) + ")");
-    }
+    const std::size_t sent = try_send(data);
+    if (sent == 0 && !wait_for_socket(true, deadline)) throw Failure(exit_timeout, "timed out sending to the server");
     data = data.subspan(sent);
   }
 }
 
+ReadResult Connection::try_read(codec::MutableByteView buffer) {
+  std::size_t received = 0;
+  const CURLcode result = curl_easy_recv(curl_->get(), buffer.data(), buffer.size(), &received);
+  if (result == CURLE_OK) return received == 0 ? ReadResult{ReadStatus::eof} : ReadResult{ReadStatus::data, received};
+  if (result == CURLE_AGAIN) return ReadResult{ReadStatus::would_block};
+  const int error_number = errno;
+  return ReadResult{ReadStatus::reset, 0,
+                    error_number == ECONNRESET ? std::strerror(error_number) : curl_easy_strerror(result)};
+}
+
 ReadResult Connection::read_some(codec::MutableByteView buffer, Deadline deadline) {
-  CURL* curl = curl_->get();
   for (;;) {
-    std::size_t received = 0;
-    // TLS may hold decrypted bytes that poll cannot see: always ask curl first.
-    const CURLcode result = curl_easy_recv(curl, buffer.data(), buffer.size(), &received);
-    if (result == CURLE_OK) {
-      return received == 0 ? ReadResult{ReadStatus::eof} : ReadResult{ReadStatus::data, received};
-    }
-    if (result != CURLE_AGAIN) {
-      const int error_number = errno;
-      std::string why = curl_easy_strerror(result);
-      if (error_number == ECONNRESET) why = std::strerror(error_number);
-      return ReadResult{ReadStatus::reset, 0, why};
-    }
+    const ReadResult result = try_read(buffer);
+    if (result.status != ReadStatus::would_block) return result;
     if (!wait_for_socket(false, deadline)) return ReadResult{ReadStatus::timeout};
   }
 }

@@ -59,7 +59,13 @@ struct Endpoints {
   long local_port = 0;
 };
 
-enum class ReadStatus { data, eof, reset, timeout };
+enum class ReadStatus {
+  data,
+  eof,          // the peer closed its side (TCP FIN)
+  reset,        // the connection broke (TCP RST, a TLS error)
+  timeout,      // read_some: the deadline passed
+  would_block,  // try_read: nothing to read now
+};
 
 struct ReadResult {
   ReadStatus status;
@@ -82,6 +88,16 @@ class Connection {
 
   // Waits until bytes arrive, the peer closes, or the deadline passes.
   ReadResult read_some(codec::MutableByteView buffer, Deadline deadline);
+
+  // Without waiting: what can be read now. Drain until would_block before polling
+  // socket(): TLS may hold decrypted bytes that poll cannot see.
+  ReadResult try_read(codec::MutableByteView buffer);
+  // Without waiting: sends what the socket takes now and returns how much (maybe 0).
+  // Throws Failure(exit_connect) when the connection broke.
+  std::size_t try_send(codec::ByteView data);
+
+  // For poll(2) in event loops.
+  int socket() const { return socket_; }
 
   const ConnectTimings& timings() const { return timings_; }
   const std::optional<TlsDetails>& tls() const { return tls_; }

@@ -16,6 +16,7 @@ std::string_view tcp_end_name(session::TcpEnd end) {
     case session::TcpEnd::closed_by_server: return "closed_by_server";
     case session::TcpEnd::reset: return "reset";
     case session::TcpEnd::left_open: return "left_open";
+    case session::TcpEnd::closed_by_client: return "closed_by_client";
   }
   return "";
 }
@@ -141,6 +142,7 @@ class HumanReporter : public HandshakeReporter {
         text += "; TCP reset (" + close.tcp_error + ")";
         break;
       case session::TcpEnd::left_open:
+      case session::TcpEnd::closed_by_client:
         text += "; TCP left open by server";
         break;
     }

@@ -12,7 +12,7 @@
 namespace wsprobe::session {
 
 // How TCP ended after the closing handshake. The server should close first (7.1.1).
-enum class TcpEnd { closed_by_server, reset, left_open };
+enum class TcpEnd { closed_by_server, reset, left_open, closed_by_client };
 
 struct CloseExchange {
   std::optional<codec::CloseFrame> server_close;  // the server's Close, when one came

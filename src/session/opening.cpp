@@ -31,6 +31,7 @@ OpeningExchange exchange_opening_handshake(net::Connection& connection, const co
     const net::ReadResult read = connection.read_some(buffer, deadline);
     switch (read.status) {
       case net::ReadStatus::timeout:
+      case net::ReadStatus::would_block:  // read_some waits: only a timeout ends the wait
         throw Failure(exit_timeout,
                       "timed out waiting for the handshake response (" + std::to_string(received.size()) +
                           " bytes received)",

@@ -13,6 +13,8 @@ Usage: bad_server.py MODE
   masked-close     a valid 101, then answers the Close with a masked (illegal) Close
   hostile-header   a valid 101 with a header meant to rewrite the terminal (C1 CSI, RTL override)
   escape-header    a 101 with an ESC byte in a header value (not allowed in HTTP)
+  frames HEX       a valid 101, then the bytes HEX as frames; then reads until the client leaves
+  drop             a valid 101, one text frame "bye", then closes TCP without a Close
 """
 import base64
 import hashlib
@@ -82,6 +84,12 @@ def serve(conn, mode):
         conn.sendall(upgrade(accept_for(head))[:-2] + evil + b"\r\n")
         conn.recv(1024)
         conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
+    elif mode == "frames":
+        conn.sendall(upgrade(accept_for(head)) + bytes.fromhex(sys.argv[2]))
+        while conn.recv(4096):
+            pass
+    elif mode == "drop":
+        conn.sendall(upgrade(accept_for(head)) + bytes([0x81, 0x03]) + b"bye")
     elif mode == "escape-header":
         conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nX-Evil: \x1b]0;owned\x07\r\n\r\n")
     conn.close()

@@ -1,7 +1,9 @@
 """A WebSocket echo server built on Python's websockets (Debian's python3-websockets),
 a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
 
-Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate]
+Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate] [--close-after N --close-code C]
+
+--close-after N: after echoing N messages the server closes with --close-code (default 1000).
 """
 import argparse
 import asyncio
@@ -10,12 +12,19 @@ import sys
 import websockets
 
 
-async def echo(websocket, path=None):
-    try:
-        async for message in websocket:
-            await websocket.send(message)
-    except websockets.ConnectionClosed:
-        pass
+def echo_handler(close_after, close_code):
+    async def echo(websocket, path=None):
+        count = 0
+        try:
+            async for message in websocket:
+                await websocket.send(message)
+                count += 1
+                if close_after and count >= close_after:
+                    await websocket.close(code=close_code, reason="enough")
+        except websockets.ConnectionClosed:
+            pass
+
+    return echo
 
 
 async def main():
@@ -23,9 +32,11 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--subprotocol", action="append", default=[])
     parser.add_argument("--deflate", action="store_true")
+    parser.add_argument("--close-after", type=int, default=0)
+    parser.add_argument("--close-code", type=int, default=1000)
     args = parser.parse_args()
     server = await websockets.serve(
-        echo,
+        echo_handler(args.close_after, args.close_code),
         args.host,
         0,
         subprotocols=args.subprotocol or None,

@@ -1,0 +1,253 @@
+#include "output/live_report.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "codec/close.h"
+#include "codec/frame.h"
+#include "output/clock_text.h"
+#include "output/escape.h"
+#include "output/json.h"
+#include "output/style.h"
+
+namespace wsprobe::output {
+namespace {
+
+constexpr std::size_t preview_limit = 256;
+
+std::string hex(codec::ByteView bytes) {
+  std::string text;
+  for (std::size_t i = 0; i < bytes.size(); ++i) text += fmt::format("{}{:02x}", i ? " " : "", bytes[i]);
+  return text;
+}
+
+std::string compact_hex(codec::ByteView bytes) {
+  std::string text;
+  for (std::uint8_t byte : bytes) text += fmt::format("{:02x}", byte);
+  return text;
+}
+
+std::string base64(codec::ByteView bytes) {
+  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int size =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(), static_cast<int>(bytes.size()));
+  text.resize(static_cast<std::size_t>(size));
+  return text;
+}
+
+std::string_view tcp_text(session::TcpEnd end) {
+  switch (end) {
+    case session::TcpEnd::closed_by_server: return "closed_by_server";
+    case session::TcpEnd::reset: return "reset";
+    case session::TcpEnd::left_open: return "left_open";
+    case session::TcpEnd::closed_by_client: return "closed_by_client";
+  }
+  return "";
+}
+
+std::string extensions_text(const codec::Negotiated& negotiated) {
+  std::string text;
+  for (const auto& extension : negotiated.extensions) {
+    text += (text.empty() ? "" : ", ") + extension.name;
+    for (const auto& param : extension.params) text += "; " + param.name + (param.value ? "=" + *param.value : "");
+  }
+  return text;
+}
+
+class HumanLive : public LiveReporter {
+ public:
+  HumanLive(const LiveOutputOptions& options, std::FILE* out)
+      : options_(options), out_(out), style_(Style::for_stream(out)) {}
+
+  void connecting(const std::string& url) override { line(style_.dim("CONNECTING " + url)); }
+  void opened(const codec::Negotiated& negotiated) override {
+    std::string text = "OPEN";
+    if (negotiated.subprotocol) text += " subprotocol=" + escape_for_terminal(*negotiated.subprotocol);
+    if (!negotiated.extensions.empty()) text += " extensions=" + escape_for_terminal(extensions_text(negotiated));
+    line(style_.dim(text));
+  }
+  // OPEN is printed by opened(), with what was negotiated, and CLOSED by closed().
+  void state(session::ReadyState state) override {
+    if (state == session::ReadyState::closing) line(style_.dim("CLOSING"));
+  }
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
+    if (!options_.common.verbose) return;
+    std::string text = fmt::format("{} fin={} rsv={}{}{} {} ", outgoing ? '>' : '<', header.fin ? 1 : 0,
+                                   header.rsv & codec::rsv1_bit ? 1 : 0, header.rsv & codec::rsv2_bit ? 1 : 0,
+                                   header.rsv & codec::rsv3_bit ? 1 : 0, codec::opcode_name(header.opcode));
+    if (codec::is_reserved_opcode(header.opcode)) text += fmt::format("(0x{:x}) ", header.opcode);
+    text += header.masked ? "mask=" + compact_hex(header.mask_key) : std::string("mask=-");
+    text += fmt::format(" len={}", header.payload_length);
+    if (!payload.empty()) {
+      text += " " + escape_for_terminal(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+      if (payload.size() < header.payload_length) text += "...";
+    }
+    line(style_.dim(text));
+  }
+  void message(codec::Opcode type, codec::ByteView payload) override {
+    const codec::ByteView shown = options_.full ? payload : payload.first(std::min(payload.size(), preview_limit));
+    const std::string_view chars(reinterpret_cast<const char*>(shown.data()), shown.size());
+    std::string text;
+    if (type == codec::Opcode::text) {
+      text = "< " + (options_.common.raw ? std::string(chars) : escape_for_terminal(chars));
+    } else {
+      text = fmt::format("< [binary {} bytes] ", payload.size());
+      switch (options_.binary_as) {
+        case BinaryFormat::hex: text += hex(shown); break;
+        case BinaryFormat::base64: text += base64(shown); break;
+        case BinaryFormat::text: text += escape_for_terminal(chars); break;
+        case BinaryFormat::raw: text += std::string(chars); break;
+      }
+    }
+    if (shown.size() < payload.size()) text += fmt::format(" ... ({} bytes in all; --full shows them)", payload.size());
+    line(text);
+  }
+  void ping(codec::ByteView payload) override { control("ping", payload); }
+  void pong(codec::ByteView payload) override { control("pong", payload); }
+  void closed(const session::LiveClose& close) override {
+    std::string text = "CLOSED";
+    if (close.violation) text += " " + style_.bad("server broke a rule: " + close.violation->describe());
+    if (close.received) {
+      text += close.received->code ? fmt::format(" server sent {} \"{}\"", *close.received->code,
+                                                 escape_for_terminal(close.received->reason))
+                                   : std::string(" server sent a Close without code");
+    } else if (!close.violation) {
+      text += " no Close from the server";
+    }
+    if (close.sent_code) text += fmt::format(", we sent {}", *close.sent_code);
+    text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.server_first ? "server" : "client",
+                        close.handshake_completed ? "completed" : "not completed", tcp_text(close.tcp));
+    if (!close.tcp_error.empty()) text += " (" + escape_for_terminal(close.tcp_error) + ")";
+    text += fmt::format("; CloseEvent code={} wasClean={}", close.event_code(), close.was_clean());
+    line(close.was_clean() ? style_.dim(text) : style_.bad(text));
+  }
+  void note(const std::string& text) override { line(text); }
+  void stats(const session::LiveStats& stats) override {
+    line(fmt::format("stats: sent {} messages, {} bytes; received {} messages, {} bytes; send buffer high-water {} "
+                     "bytes",
+                     stats.messages_sent, stats.bytes_sent, stats.messages_received, stats.bytes_received,
+                     stats.buffered_high_water));
+  }
+
+ private:
+  void control(std::string_view kind, codec::ByteView payload) {
+    if (!options_.show_control) return;
+    line(style_.dim(fmt::format("< {} ", kind)) +
+         escape_for_terminal(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())));
+  }
+  void line(const std::string& text) {
+    if (options_.common.quiet) return;
+    std::fputs((style_.dim(time_of_day()) + " " + text + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+
+  LiveOutputOptions options_;
+  std::FILE* out_;
+  Style style_;
+};
+
+class JsonLive : public LiveReporter {
+ public:
+  JsonLive(const LiveOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+
+  void connecting(const std::string& url) override {
+    JsonWriter json = start("state");
+    json.field("state", "CONNECTING").field("url", url);
+    emit(json);
+  }
+  void opened(const codec::Negotiated& negotiated) override {
+    JsonWriter json = start("open");
+    json.field("subprotocol", negotiated.subprotocol).key("extensions").begin_array();
+    for (const auto& extension : negotiated.extensions) {
+      json.begin_object().field("name", extension.name).key("params").begin_object();
+      for (const auto& param : extension.params) json.field(param.name, param.value);
+      json.end_object().end_object();
+    }
+    json.end_array();
+    emit(json);
+  }
+  void state(session::ReadyState state) override {
+    JsonWriter json = start("state");
+    json.field("state", session::ready_state_name(state));
+    emit(json);
+  }
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
+    if (!options_.common.verbose) return;
+    JsonWriter json = start("frame");
+    json.field("direction", outgoing ? "out" : "in").field("fin", header.fin);
+    json.field("rsv1", (header.rsv & codec::rsv1_bit) != 0).field("rsv2", (header.rsv & codec::rsv2_bit) != 0);
+    json.field("rsv3", (header.rsv & codec::rsv3_bit) != 0).field("opcode", int{header.opcode});
+    json.field("opcode_name", codec::opcode_name(header.opcode)).field("masked", header.masked);
+    if (header.masked) json.field("mask_key", compact_hex(header.mask_key));
+    json.field("length", header.payload_length).field("preview_hex", hex(payload));
+    emit(json);
+  }
+  void message(codec::Opcode type, codec::ByteView payload) override {
+    JsonWriter json = start("message");
+    json.field("opcode", type == codec::Opcode::text ? "text" : "binary").field("size", std::uint64_t{payload.size()});
+    const std::string_view chars(reinterpret_cast<const char*>(payload.data()), payload.size());
+    if (type == codec::Opcode::text) {
+      json.field("data", chars);
+    } else {
+      json.field("data_base64", base64(payload));
+    }
+    emit(json);
+  }
+  void ping(codec::ByteView payload) override { control("ping", payload); }
+  void pong(codec::ByteView payload) override { control("pong", payload); }
+  void closed(const session::LiveClose& close) override {
+    JsonWriter json = start("close");
+    json.field("received", close.received.has_value());
+    json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
+                                                               : std::nullopt);
+    json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
+    json.field("sent_code", close.sent_code ? std::optional<int>(*close.sent_code) : std::nullopt);
+    json.field("server_first", close.server_first).field("handshake_completed", close.handshake_completed);
+    json.field("tcp", tcp_text(close.tcp)).field("event_code", int{close.event_code()});
+    json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
+    json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
+    emit(json);
+  }
+  void note(const std::string& text) override {
+    JsonWriter json = start("note");
+    json.field("text", text);
+    emit(json);
+  }
+  void stats(const session::LiveStats& stats) override {
+    JsonWriter json = start("stats");
+    json.field("messages_sent", stats.messages_sent).field("bytes_sent", stats.bytes_sent);
+    json.field("messages_received", stats.messages_received).field("bytes_received", stats.bytes_received);
+    json.field("buffered_high_water", stats.buffered_high_water);
+    emit(json);
+  }
+
+ private:
+  void control(std::string_view kind, codec::ByteView payload) {
+    if (!options_.show_control) return;
+    JsonWriter json = start(kind);
+    json.field("data_hex", hex(payload));
+    emit(json);
+  }
+  static JsonWriter start(std::string_view type) {
+    JsonWriter json;
+    json.begin_object().field("type", type).field("ts", rfc3339_utc());
+    return json;
+  }
+  void emit(JsonWriter& json) {
+    json.end_object();
+    std::fputs((json.text() + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+
+  LiveOutputOptions options_;
+  std::FILE* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<LiveReporter> make_live_reporter(const LiveOutputOptions& options, std::FILE* out) {
+  if (options.common.json) return std::make_unique<JsonLive>(options, out);
+  return std::make_unique<HumanLive>(options, out);
+}
+
+}  // namespace wsprobe::output

@@ -1,0 +1,35 @@
+#pragma once
+// What `wsprobe connect` and `wsprobe send` print of a live session: readyState
+// changes, messages, control frames, the close (with the code a browser's CloseEvent
+// reports), frame traces with -v, errors and statistics; human lines or JSON Lines.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/options.h"
+#include "codec/handshake_check.h"
+#include "session/live_session.h"
+
+namespace wsprobe::output {
+
+enum class BinaryFormat { hex, base64, text, raw };
+
+struct LiveOutputOptions {
+  cli::OutputOptions common;
+  BinaryFormat binary_as = BinaryFormat::hex;
+  bool full = false;          // whole payloads, however long
+  bool show_control = false;  // pings and pongs from the peer
+};
+
+class LiveReporter : public session::LiveObserver {
+ public:
+  virtual void connecting(const std::string& url) = 0;
+  virtual void opened(const codec::Negotiated& negotiated) = 0;
+  // A line for the user: input errors, /help.
+  virtual void note(const std::string& text) = 0;
+  virtual void stats(const session::LiveStats& stats) = 0;
+};
+
+std::unique_ptr<LiveReporter> make_live_reporter(const LiveOutputOptions& options, std::FILE* out);
+
+}  // namespace wsprobe::output

@@ -1,0 +1,140 @@
+"""`wsprobe connect`: a live session against wsprobe serve, Python's websockets and broken
+servers; what a browser's WebSocket would show, and the exit codes."""
+import json
+import unittest
+
+from support import python_peer, run_wsprobe, serve
+
+
+def json_lines(result):
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def of_type(lines, kind):
+    return [line for line in lines if line["type"] == kind]
+
+
+def connect(url, *args, input=""):
+    return run_wsprobe("connect", url, *args, input=input)
+
+
+class Sessions(unittest.TestCase):
+    def test_stdin_lines_are_echoed_then_eof_closes_cleanly(self):
+        with serve() as server:
+            result = connect(server.url, "--json", input="hello\nwörld\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([s["state"] for s in of_type(lines, "state")], ["CONNECTING", "OPEN", "CLOSING", "CLOSED"])
+        self.assertEqual([m["data"] for m in of_type(lines, "message")], ["hello", "wörld"])
+        close, = of_type(lines, "close")
+        self.assertEqual((close["code"], close["sent_code"], close["event_code"]), (1000, 1000, 1000))
+        self.assertTrue(close["was_clean"])
+        self.assertFalse(close["server_first"])
+        self.assertEqual(close["tcp"], "closed_by_server")
+
+    def test_send_options_go_first_in_order_and_count_closes(self):
+        with serve() as server:
+            result = connect(server.url, "--send", "one", "--send-binary", "01 02 ff", "--send", "three",
+                             "--no-stdin", "--count", "3", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        messages = of_type(json_lines(result), "message")
+        self.assertEqual([(m["opcode"], m.get("data", m.get("data_base64"))) for m in messages],
+                         [("text", "one"), ("binary", "AQL/"), ("text", "three")])
+
+    def test_binary_formats_and_long_payloads(self):
+        with serve() as server:
+            hexed = connect(server.url, "--stdin-hex", input="00 01 fe ff\n")
+            based = connect(server.url, "--stdin-hex", "--binary-as", "base64", input="00 01 fe ff\n")
+            long_line = "x" * 1000 + "\n"
+            short = connect(server.url, input=long_line)
+            full = connect(server.url, "--full", input=long_line)
+        self.assertIn("< [binary 4 bytes] 00 01 fe ff", hexed.stdout)
+        self.assertIn("< [binary 4 bytes] AAH+/w==", based.stdout)
+        self.assertIn("... (1000 bytes in all; --full shows them)", short.stdout)
+        self.assertIn("< " + "x" * 1000, full.stdout)
+
+    def test_frame_trace_shows_both_directions(self):
+        with serve() as server:
+            result = connect(server.url, "-v", input="hi\n")
+        self.assertRegex(result.stdout, r"> fin=1 rsv=000 text mask=[0-9a-f]{8} len=2 hi")
+        self.assertIn("< fin=1 rsv=000 text mask=- len=2 hi", result.stdout)
+        self.assertIn("> fin=1 rsv=000 close", result.stdout)
+
+    def test_the_server_closing_first_is_echoed_and_reported(self):
+        with python_peer("ws_server.py", "--close-after", "1", "--close-code", "4000") as server:
+            result = connect(server.url, "--send", "x", "--no-stdin", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        close, = of_type(json_lines(result), "close")
+        self.assertTrue(close["server_first"])
+        self.assertEqual((close["code"], close["reason"], close["sent_code"], close["event_code"]),
+                         (4000, "enough", 4000, 4000))
+        self.assertTrue(close["was_clean"])
+
+    def test_no_close_drops_tcp_and_stats_count_the_traffic(self):
+        with serve() as server:
+            result = connect(server.url, "--send", "abc", "--no-stdin", "--count", "1", "--no-close", "--stats",
+                             "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        close, = of_type(lines, "close")
+        self.assertTrue(close["dropped"])
+        self.assertEqual(close["event_code"], 1006)
+        stats, = of_type(lines, "stats")
+        self.assertEqual((stats["messages_sent"], stats["messages_received"]), (1, 1))
+        self.assertEqual(stats["bytes_received"], 5)
+        self.assertGreater(stats["buffered_high_water"], 0)
+
+
+class BrokenServers(unittest.TestCase):
+    """The server breaks a rule after "ok" (81 02 6f 6b): connect shows what came before,
+    fails the connection with the rule's close code and exits 1."""
+
+    cases = {
+        "masked frame": ("81 82 01 02 03 04 6e 69", 1002, "RFC 6455 5.1"),
+        "reserved bits": ("c1 01 41", 1002, "RFC 6455 5.2"),
+        "reserved opcode": ("83 00", 1002, "RFC 6455 5.2"),
+        "invalid UTF-8": ("81 02 c3 28", 1007, "RFC 6455 8.1"),
+        "oversized control frame": ("89 7e 00 7e" + " 00" * 126, 1002, "RFC 6455 5.5"),
+        "invalid close code": ("88 02 03 ed", 1002, "RFC 6455 7.4"),
+        "close reason not UTF-8": ("88 04 03 e8 c3 28", 1007, "RFC 6455 5.5.1"),
+        "2^63-byte length": ("82 7f 80 00 00 00 00 00 00 00", 1002, "RFC 6455 5.2"),
+        "over --max-message-size": ("82 7f 00 00 00 01 00 00 00 00", 1009, "RFC 6455 10.4"),
+    }
+
+    def test_each_violation_fails_the_connection_with_its_code(self):
+        for name, (frames, code, section) in self.cases.items():
+            with self.subTest(name), python_peer("bad_server.py", "frames", "81026f6b" + frames.replace(" ", "")) as peer:
+                result = connect(peer.url, "--no-stdin", "--json")
+                self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+                lines = json_lines(result)
+                self.assertEqual(of_type(lines, "message")[0]["data"], "ok")
+                close, = of_type(lines, "close")
+                self.assertIn(section, close["violation"])
+                self.assertEqual(close["sent_code"], code)
+
+    def test_data_after_the_servers_close_is_a_violation(self):
+        with python_peer("bad_server.py", "frames", "880203e8" + "810141") as peer:
+            result = connect(peer.url, "--no-stdin", "--json")
+        close, = of_type(json_lines(result), "close")
+        self.assertEqual(close["code"], 1000)
+        self.assertIn("RFC 6455 5.5.1: frame sent after a Close frame", close["violation"])
+        self.assertEqual(result.returncode, 1)
+
+    def test_tcp_dropped_without_a_close_is_1006(self):
+        with python_peer("bad_server.py", "drop") as peer:
+            result = connect(peer.url, "--no-stdin", "--json")
+        self.assertEqual(result.returncode, 1)
+        lines = json_lines(result)
+        self.assertEqual(of_type(lines, "message")[0]["data"], "bye")
+        close, = of_type(lines, "close")
+        self.assertEqual((close["event_code"], close["was_clean"], close["tcp"]), (1006, False, "closed_by_server"))
+
+    def test_a_refused_upgrade_is_an_error(self):
+        with serve() as server:
+            result = connect(server.url, "-H", "Sec-WebSocket-Version: 8")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("refused the upgrade with status 426", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
