@@ -1,5 +1,7 @@
 #include "cmd/client_common.h"
 
+#include <fmt/format.h>
+
 #include "codec/extensions.h"
 
 namespace wsprobe::cmd {
@@ -41,6 +43,21 @@ codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, con
 
 net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::time_point started) {
   return options.timeout ? started + *options.timeout : net::Deadline::max();
+}
+
+Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
+  for (const auto& check : report.checks) {
+    if (check.ok) continue;
+    if (check.rule == codec::Rule::handshake_status) {
+      return Failure(exit_refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
+                     "wsprobe handshake URL shows the whole answer");
+    }
+    const auto& info = codec::rule_info(check.rule);
+    return Failure(exit_refused, fmt::format("invalid handshake response ({}: {}{})", info.section, info.summary,
+                                             check.detail.empty() ? "" : "; " + check.detail),
+                   "wsprobe handshake URL shows every check");
+  }
+  return Failure(exit_refused, "invalid handshake response");
 }
 
 }  // namespace wsprobe::cmd

@@ -1,7 +1,10 @@
 #pragma once
 // What every client subcommand derives from the common options: where to connect,
 // the request to send, and the command's deadline.
+#include "cli/errors.h"
 #include "cli/options.h"
+#include "codec/handshake_check.h"
+#include "session/opening.h"
 #include "codec/handshake.h"
 #include "net/client.h"
 
@@ -16,5 +19,9 @@ codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, con
 
 // The point at which --timeout ends the command (started now), or never.
 net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::time_point started);
+
+// The first failed check of a handshake response, as the error that ends a session
+// before it opens.
+Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange);
 
 }  // namespace wsprobe::cmd

@@ -7,6 +7,7 @@ namespace wsprobe::cmd {
 cli::Run setup_handshake(CLI::App& app);
 cli::Run setup_sse(CLI::App& app);
 cli::Run setup_connect(CLI::App& app);
+cli::Run setup_send(CLI::App& app);
 cli::Run setup_serve(CLI::App& app);
 
 }  // namespace wsprobe::cmd

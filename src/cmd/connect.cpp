@@ -61,22 +61,6 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
   return messages;
 }
 
-// The first failed check of a handshake, as an error.
-Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
-  for (const auto& check : report.checks) {
-    if (check.ok) continue;
-    if (check.rule == codec::Rule::handshake_status) {
-      return Failure(exit_refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
-                     "wsprobe handshake URL shows the whole answer");
-    }
-    const auto& info = codec::rule_info(check.rule);
-    return Failure(exit_refused, fmt::format("invalid handshake response ({}: {}{})", info.section, info.summary,
-                                             check.detail.empty() ? "" : "; " + check.detail),
-                   "wsprobe handshake URL shows every check");
-  }
-  return Failure(exit_refused, "invalid handshake response");
-}
-
 int run_connect(const ConnectOptions& options) {
   const auto started = net::Clock::now();
   const net::Deadline deadline = command_deadline(options.client, started);

@@ -7,6 +7,7 @@
 #include "codec/frame.h"
 #include "output/clock_text.h"
 #include "output/escape.h"
+#include "output/frame_text.h"
 #include "output/json.h"
 #include "output/style.h"
 
@@ -14,18 +15,6 @@ namespace wsprobe::output {
 namespace {
 
 constexpr std::size_t preview_limit = 256;
-
-std::string hex(codec::ByteView bytes) {
-  std::string text;
-  for (std::size_t i = 0; i < bytes.size(); ++i) text += fmt::format("{}{:02x}", i ? " " : "", bytes[i]);
-  return text;
-}
-
-std::string compact_hex(codec::ByteView bytes) {
-  std::string text;
-  for (std::uint8_t byte : bytes) text += fmt::format("{:02x}", byte);
-  return text;
-}
 
 std::string base64(codec::ByteView bytes) {
   std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -71,18 +60,7 @@ class HumanLive : public LiveReporter {
     if (state == session::ReadyState::closing) line(style_.dim("CLOSING"));
   }
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
-    if (!options_.common.verbose) return;
-    std::string text = fmt::format("{} fin={} rsv={}{}{} {} ", outgoing ? '>' : '<', header.fin ? 1 : 0,
-                                   header.rsv & codec::rsv1_bit ? 1 : 0, header.rsv & codec::rsv2_bit ? 1 : 0,
-                                   header.rsv & codec::rsv3_bit ? 1 : 0, codec::opcode_name(header.opcode));
-    if (codec::is_reserved_opcode(header.opcode)) text += fmt::format("(0x{:x}) ", header.opcode);
-    text += header.masked ? "mask=" + compact_hex(header.mask_key) : std::string("mask=-");
-    text += fmt::format(" len={}", header.payload_length);
-    if (!payload.empty()) {
-      text += " " + escape_for_terminal(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
-      if (payload.size() < header.payload_length) text += "...";
-    }
-    line(style_.dim(text));
+    if (options_.common.verbose) line(style_.dim(frame_line(outgoing, header, payload)));
   }
   void message(codec::Opcode type, codec::ByteView payload) override {
     const codec::ByteView shown = options_.full ? payload : payload.first(std::min(payload.size(), preview_limit));
@@ -93,7 +71,7 @@ class HumanLive : public LiveReporter {
     } else {
       text = fmt::format("< [binary {} bytes] ", payload.size());
       switch (options_.binary_as) {
-        case BinaryFormat::hex: text += hex(shown); break;
+        case BinaryFormat::hex: text += spaced_hex(shown); break;
         case BinaryFormat::base64: text += base64(shown); break;
         case BinaryFormat::text: text += escape_for_terminal(chars); break;
         case BinaryFormat::raw: text += std::string(chars); break;
@@ -174,12 +152,7 @@ class JsonLive : public LiveReporter {
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
     if (!options_.common.verbose) return;
     JsonWriter json = start("frame");
-    json.field("direction", outgoing ? "out" : "in").field("fin", header.fin);
-    json.field("rsv1", (header.rsv & codec::rsv1_bit) != 0).field("rsv2", (header.rsv & codec::rsv2_bit) != 0);
-    json.field("rsv3", (header.rsv & codec::rsv3_bit) != 0).field("opcode", int{header.opcode});
-    json.field("opcode_name", codec::opcode_name(header.opcode)).field("masked", header.masked);
-    if (header.masked) json.field("mask_key", compact_hex(header.mask_key));
-    json.field("length", header.payload_length).field("preview_hex", hex(payload));
+    frame_fields(json, outgoing, header, payload);
     emit(json);
   }
   void message(codec::Opcode type, codec::ByteView payload) override {
@@ -225,7 +198,7 @@ class JsonLive : public LiveReporter {
   void control(std::string_view kind, codec::ByteView payload) {
     if (!options_.show_control) return;
     JsonWriter json = start(kind);
-    json.field("data_hex", hex(payload));
+    json.field("data_hex", spaced_hex(payload));
     emit(json);
   }
   static JsonWriter start(std::string_view type) {

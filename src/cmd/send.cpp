@@ -1,0 +1,163 @@
+// wsprobe send URL --frame SPEC...: frames exactly as written, valid or not, and how
+// the server reacts, judged against what a strict server must do with them.
+#include <CLI/CLI.hpp>
+
+#include <thread>
+
+#include "cli/errors.h"
+#include "cli/frame_spec.h"
+#include "cmd/client_common.h"
+#include "cmd/commands.h"
+#include "codec/message_encoder.h"
+#include "output/send_report.h"
+#include "session/reaction.h"
+
+namespace wsprobe::cmd {
+namespace {
+
+struct SendOptions {
+  cli::ClientOptions client;
+  cli::OutputOptions output;
+  std::vector<std::string> frames;
+  Milliseconds wait{2000};
+};
+
+// Reads the server's frames into `reaction` until `until`, or until TCP ends.
+class ReactionReader {
+ public:
+  ReactionReader(net::Connection& connection, const codec::AssemblerOptions& options, output::SendReporter& reporter,
+                 session::Reaction& reaction)
+      : connection_(connection), reporter_(reporter), reaction_(reaction), recorder_(reaction, clock_ms_),
+        assembler_(options, recorder_), buffer_(64 * 1024) {}
+
+  // Restarts the reaction clock: times count from our latest frame.
+  void frame_sent() { sent_at_ = net::Clock::now(); }
+  bool tcp_ended() const { return reaction_.tcp != session::TcpEnd::left_open; }
+
+  void feed(codec::Bytes bytes) { process(bytes); }
+
+  void read_until(net::Deadline until) {
+    while (!tcp_ended()) {
+      const net::ReadResult read = connection_.read_some(buffer_, until);
+      clock_ms_ = net::elapsed_ms(sent_at_);
+      if (read.status == net::ReadStatus::timeout || read.status == net::ReadStatus::would_block) return;
+      if (read.status != net::ReadStatus::data) {
+        reaction_.tcp = read.status == net::ReadStatus::eof ? session::TcpEnd::closed_by_server : session::TcpEnd::reset;
+        reaction_.tcp_ms = clock_ms_;
+        reaction_.tcp_error = read.error;
+        return;
+      }
+      process(codec::MutableByteView(buffer_).first(read.size));
+    }
+  }
+
+ private:
+  void process(codec::MutableByteView bytes) {
+    const std::size_t before = reaction_.received.size();
+    // After the server's Close nothing more counts (7.1.7): only how TCP ends.
+    if (!reaction_.close && !assembler_.failed()) assembler_.feed(bytes);
+    for (std::size_t i = before; i < reaction_.received.size(); ++i) reporter_.received(reaction_.received[i]);
+  }
+
+  net::Connection& connection_;
+  output::SendReporter& reporter_;
+  session::Reaction& reaction_;
+  double clock_ms_ = 0;
+  net::Clock::time_point sent_at_ = net::Clock::now();
+  session::ReactionRecorder recorder_;
+  codec::MessageAssembler assembler_;
+  codec::Bytes buffer_;
+};
+
+int run_send(const SendOptions& options) {
+  std::vector<cli::FrameSpec> specs;
+  for (const std::string& text : options.frames) specs.push_back(cli::parse_frame_spec(text));
+
+  const net::Deadline deadline = command_deadline(options.client, net::Clock::now());
+  const net::WsUrl url = net::parse_ws_url(options.client.url);
+  const codec::RequestHead head = codec::build_request(handshake_request(options.client, url));
+  const auto connection = net::Connection::open(connect_settings(options.client, url), deadline);
+  const session::OpeningExchange exchange = session::exchange_opening_handshake(*connection, head, deadline);
+  const codec::HandshakeReport report = codec::check_response(exchange.response, head);
+  if (!report.ok()) throw handshake_failure(report, exchange);
+  const std::uint8_t allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : 0;
+
+  const auto reporter = output::make_send_reporter(options.output, stdout);
+  session::Reaction reaction;
+  ReactionReader reader(*connection, {.from = codec::Role::server, .allowed_rsv = allowed_rsv,
+                                      .max_message_size = options.client.max_message_size},
+                        *reporter, reaction);
+  reader.feed(exchange.after_head);
+
+  codec::Bytes sent;  // everything written, for what a strict server should make of it
+  try {
+    for (const cli::FrameSpec& spec : specs) {
+      reader.read_until(std::min(deadline, net::Clock::now() + spec.delay));
+      if (reader.tcp_ended()) break;
+      for (const cli::BuiltFrame& frame : cli::build_frames(spec)) {
+        reporter->sent(frame.header, frame.payload);
+        if (spec.dribble.count() == 0) {
+          connection->send_all(frame.wire, deadline);
+        } else {
+          for (std::size_t i = 0; i < frame.wire.size() && !reader.tcp_ended(); ++i) {
+            connection->send_all(codec::ByteView(frame.wire).subspan(i, 1), deadline);
+            reader.read_until(std::min(deadline, net::Clock::now() + spec.dribble));
+          }
+        }
+        sent.insert(sent.end(), frame.wire.begin(), frame.wire.end());
+        reader.frame_sent();
+      }
+    }
+  } catch (const Failure& failure) {
+    if (failure.code() == exit_timeout) throw;
+    reaction.send_error = failure.what();  // the server may have closed on an earlier frame: its reaction counts
+  }
+
+  reader.read_until(std::min(deadline, net::Clock::now() + options.wait));
+  if (!reader.tcp_ended()) {
+    // A well-behaved client ends the session: echo the server's Close, or start one.
+    codec::Bytes payload;  // the server's code echoed; an empty Close answers an empty one
+    if (!reaction.close) {
+      payload = codec::build_close_payload(1000);
+    } else if (reaction.close->code) {
+      payload = codec::build_close_payload(*reaction.close->code);
+    }
+    try {
+      connection->send_all(codec::MessageEncoder({.as = codec::Role::client}).control(codec::Opcode::close, payload),
+                           deadline);
+    } catch (const Failure&) {
+      // The server is gone already; its reaction is recorded.
+    }
+  }
+
+  const auto expected = session::expected_violation(sent, allowed_rsv);
+  const session::Verdict verdict = session::judge(expected, reaction);
+  const int code = verdict.as_required ? exit_ok : exit_refused;
+  reporter->finish(reaction, expected, verdict, code);
+  return code;
+}
+
+}  // namespace
+
+cli::Run setup_send(CLI::App& app) {
+  auto options = std::make_shared<SendOptions>();
+  cli::add_client_options(app, options->client);
+  cli::add_output_options(app, options->output);
+  app.add_option("--frame", options->frames, "a frame to send, valid or not (repeatable, in order; see below)")
+      ->required()
+      ->type_name("SPEC");
+  cli::add_duration_option(app, "--wait", options->wait, "how long to record the reaction after the last frame");
+  app.footer(
+      "SPEC is KIND[/FLAG...][:PAYLOAD]. KIND: text, binary, cont, close, ping, pong or 0-15.\n"
+      "FLAGs: fin=0|1, rsv1, rsv2, rsv3, mask=off|on|KEYHEX, len=N, len16, len64, fragments=N,\n"
+      "dribble=DURATION, delay=DURATION. PAYLOAD: TEXT, hex:HEX (HH*N repeats), @FILE, repeat:N:TEXT;\n"
+      "for close, CODE[:REASON]. The man page has the details.\n"
+      "\n"
+      "Examples:\n"
+      "  wsprobe send ws://127.0.0.1:9001/ --frame 3:                       # reserved opcode: expect 1002\n"
+      "  wsprobe send ws://127.0.0.1:9001/ --frame text/fin=0:Hel --frame ping:x --frame cont:lo\n"
+      "  wsprobe send ws://127.0.0.1:9001/ --frame text:hex:ce --frame cont/delay=1s:hex:ba   # UTF-8 split\n");
+  return [options] { return run_send(*options); };
+}
+
+}  // namespace wsprobe::cmd

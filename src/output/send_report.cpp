@@ -1,0 +1,145 @@
+#include "output/send_report.h"
+
+#include <fmt/format.h>
+
+#include "output/escape.h"
+#include "output/frame_text.h"
+#include "output/json.h"
+#include "output/style.h"
+
+namespace wsprobe::output {
+namespace {
+
+constexpr std::size_t preview_size = 64;
+
+std::string_view tcp_name(session::TcpEnd end) {
+  switch (end) {
+    case session::TcpEnd::closed_by_server: return "closed_by_server";
+    case session::TcpEnd::reset: return "reset";
+    case session::TcpEnd::left_open: return "left_open";
+    case session::TcpEnd::closed_by_client: return "closed_by_client";
+  }
+  return "";
+}
+
+codec::ByteView preview_of(codec::ByteView payload) { return payload.first(std::min(payload.size(), preview_size)); }
+
+class HumanSend : public SendReporter {
+ public:
+  HumanSend(const cli::OutputOptions& options, std::FILE* out)
+      : options_(options), out_(out), style_(Style::for_stream(out)) {}
+
+  void sent(const codec::FrameHeader& header, codec::ByteView payload) override {
+    line(frame_line(true, header, preview_of(payload)));
+  }
+  void received(const session::TracedFrame& frame) override {
+    line(frame_line(false, frame.header, frame.preview) + style_.dim(fmt::format("  +{:.2f} ms", frame.at_ms)));
+  }
+  void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
+              const session::Verdict& verdict, int) override {
+    if (!reaction.send_error.empty()) line("send: " + escape_for_terminal(reaction.send_error));
+    if (reaction.violation) line(style_.bad("server broke a rule: " + reaction.violation->describe()));
+    std::string close = "close: ";
+    if (reaction.close) {
+      close += reaction.close->code ? fmt::format("server sent {} \"{}\"", *reaction.close->code,
+                                                  escape_for_terminal(reaction.close->reason))
+                                    : std::string("server sent a Close without code");
+      close += fmt::format(" after {:.2f} ms", reaction.close_ms.value_or(0));
+    } else {
+      close += "no Close from the server";
+    }
+    switch (reaction.tcp) {
+      case session::TcpEnd::closed_by_server:
+        close += fmt::format("; TCP closed by server (FIN) after {:.2f} ms", reaction.tcp_ms.value_or(0));
+        break;
+      case session::TcpEnd::reset:
+        close += fmt::format("; TCP reset (RST) after {:.2f} ms", reaction.tcp_ms.value_or(0));
+        break;
+      case session::TcpEnd::left_open:
+      case session::TcpEnd::closed_by_client:
+        close += "; TCP left open by server";
+        break;
+    }
+    line(close);
+    if (expected) {
+      const auto& rule = codec::rule_info(expected->rule);
+      line(fmt::format("expected: a Close with {} ({}: {})", rule.close_code, rule.section, rule.summary));
+    } else {
+      line("expected: valid frames, no Close");
+    }
+    line((verdict.as_required ? style_.good("verdict: ") : style_.bad("verdict: ")) + verdict.text);
+  }
+
+ private:
+  void line(const std::string& text) {
+    if (options_.quiet) return;
+    std::fputs((text + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+  cli::OutputOptions options_;
+  std::FILE* out_;
+  Style style_;
+};
+
+class JsonSend : public SendReporter {
+ public:
+  explicit JsonSend(std::FILE* out) : out_(out) {}
+
+  void sent(const codec::FrameHeader& header, codec::ByteView payload) override {
+    const codec::ByteView preview = preview_of(payload);
+    sent_.push_back({header, codec::Bytes(preview.begin(), preview.end()), 0});
+  }
+  void received(const session::TracedFrame&) override {}
+  void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
+              const session::Verdict& verdict, int exit_code) override {
+    JsonWriter json;
+    json.begin_object();
+    frames(json, "sent", sent_, true);
+    frames(json, "received", reaction.received, false);
+    json.key("close").begin_object().field("received", reaction.close.has_value());
+    json.field("code", reaction.close && reaction.close->code ? std::optional<int>(*reaction.close->code)
+                                                              : std::nullopt);
+    json.field("reason", reaction.close ? std::optional<std::string>(reaction.close->reason) : std::nullopt);
+    json.field("close_ms", reaction.close_ms).end_object();
+    json.field("tcp", tcp_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
+    json.field("server_violation",
+               reaction.violation ? std::optional<std::string>(reaction.violation->describe()) : std::nullopt);
+    json.key("expected");
+    if (expected) {
+      const auto& rule = codec::rule_info(expected->rule);
+      json.begin_object().field("rule", rule.id).field("rfc", rule.section).field("close_code", int{rule.close_code});
+      json.field("detail", expected->detail).end_object();
+    } else {
+      json.null();
+    }
+    json.key("verdict").begin_object().field("ok", verdict.as_required).field("text", verdict.text).end_object();
+    json.field("exit_code", exit_code).end_object();
+    std::fputs((json.text() + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+
+ private:
+  static void frames(JsonWriter& json, std::string_view name, const std::vector<session::TracedFrame>& list,
+                     bool outgoing) {
+    json.key(name).begin_array();
+    for (const auto& frame : list) {
+      json.begin_object();
+      frame_fields(json, outgoing, frame.header, frame.preview);
+      if (!outgoing) json.field("at_ms", frame.at_ms);
+      json.end_object();
+    }
+    json.end_array();
+  }
+
+  std::FILE* out_;
+  std::vector<session::TracedFrame> sent_;
+};
+
+}  // namespace
+
+std::unique_ptr<SendReporter> make_send_reporter(const cli::OutputOptions& options, std::FILE* out) {
+  if (options.json) return std::make_unique<JsonSend>(out);
+  return std::make_unique<HumanSend>(options, out);
+}
+
+}  // namespace wsprobe::output

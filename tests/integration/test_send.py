@@ -1,0 +1,101 @@
+"""`wsprobe send`: crafted frames, valid or not, and the verdict on the server's reaction,
+against wsprobe serve (strict) and broken servers."""
+import json
+import unittest
+
+from support import python_peer, run_wsprobe, serve
+
+
+def send(url, *frames, extra=()):
+    args = []
+    for frame in frames:
+        args += ["--frame", frame]
+    result = run_wsprobe("send", url, *args, "--json", "--wait", "500ms", *extra)
+    return result, json.loads(result.stdout) if result.stdout else None
+
+
+class AgainstServe(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = serve().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+
+    def test_each_broken_frame_gets_its_close_code_as_required(self):
+        cases = {
+            "3:": (1002, "frame.reserved-opcode"),
+            "text/rsv2:x": (1002, "frame.reserved-bits"),
+            "text/mask=off:hi": (1002, "frame.client-unmasked"),
+            "ping/fin=0:x": (1002, "frame.control-fragmented"),
+            "ping:repeat:126:x": (1002, "frame.control-too-long"),
+            "text/len16:short": (1002, "frame.length-not-minimal"),
+            "cont:orphan": (1002, "message.orphan-continuation"),
+            "text:hex:c328": (1007, "message.invalid-utf8"),
+            "close:hex:03": (1002, "close.one-byte-payload"),
+            "close:1005": (1002, "close.invalid-code"),
+            "close:1000:hex": (1000, None),
+        }
+        for spec, (code, rule) in cases.items():
+            with self.subTest(spec):
+                result, report = send(self.server.url, spec)
+                self.assertEqual(report["close"]["code"], code, result.stdout)
+                self.assertEqual(report["expected"]["rule"] if report["expected"] else None, rule)
+                self.assertTrue(report["verdict"]["ok"], report["verdict"]["text"])
+                self.assertEqual(result.returncode, 0)
+                self.assertEqual(report["tcp"], "closed_by_server")
+
+    def test_fragments_pings_in_between_and_dribbled_bytes_are_valid(self):
+        result, report = send(self.server.url, "text/fin=0:Hel", "ping:x", "cont:lo",
+                              "binary/fragments=3:hex:01*9", "text/dribble=2ms:slow")
+        self.assertEqual(result.returncode, 0, result.stdout)
+        self.assertIsNone(report["expected"])
+        self.assertEqual([f["opcode_name"] for f in report["received"]], ["pong", "text", "binary", "text"])
+        self.assertEqual(len(report["sent"]), 7)
+        self.assertIn("kept the connection open", report["verdict"]["text"])
+
+    def test_invalid_utf8_split_across_fragments_fails_at_the_bad_byte(self):
+        # κ is ce ba; "ce" then "c3" can never be valid: the server must not wait for the end of the message.
+        result, report = send(self.server.url, "text/fin=0:hex:ce", "cont/fin=0/delay=100ms:hex:c3")
+        self.assertEqual(report["close"]["code"], 1007)
+        self.assertLess(report["close"]["close_ms"], 90)
+        self.assertTrue(report["verdict"]["ok"])
+
+    def test_human_output_has_frames_and_a_verdict_line(self):
+        result = run_wsprobe("send", self.server.url, "--frame", "3:", "--wait", "500ms")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("> fin=1 rsv=000 reserved (0x3) mask=", result.stdout)
+        self.assertIn("verdict: server closed with 1002 after", result.stdout)
+        self.assertIn("as RFC 6455 5.2 (reserved opcode) requires", result.stdout)
+
+
+class AgainstBrokenServers(unittest.TestCase):
+    def test_the_wrong_close_code_is_not_as_required(self):
+        with python_peer("bad_server.py", "frames", "880203e8") as peer:
+            result, report = send(peer.url, "3:")
+        self.assertEqual(result.returncode, 1)
+        self.assertFalse(report["verdict"]["ok"])
+        self.assertIn("server closed with 1000", report["verdict"]["text"])
+        self.assertIn("calls for 1002", report["verdict"]["text"])
+
+    def test_no_reaction_is_reported(self):
+        with python_peer("bad_server.py", "frames", "") as peer:
+            result, report = send(peer.url, "3:")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("did not react", report["verdict"]["text"])
+
+
+class BadSpecs(unittest.TestCase):
+    def test_bad_specs_are_usage_errors_naming_the_problem(self):
+        for spec, phrase in (("nonsense:x", "unknown kind"), ("16:", "unknown kind"), ("text/fin=2:x", "unknown flag"),
+                             ("text/mask=123:x", "mask takes"), ("text:hex:zz", "bad hex payload"),
+                             ("close:abc", "CODE[:REASON]"), ("text/fragments=9:ab", "more fragments")):
+            with self.subTest(spec):
+                result = run_wsprobe("send", "ws://127.0.0.1:9/", "--frame", spec)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(phrase, result.stderr.splitlines()[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
