@@ -188,7 +188,7 @@ FrameParser::Event FrameParser::next(MutableByteView input) {
     std::size_t used = 0;
     for (;;) {
       const std::size_t take = std::min(header_need_ - header_have_, input.size() - used);
-      std::memcpy(header_bytes_ + header_have_, input.data() + used, take);
+      if (take != 0) std::memcpy(header_bytes_ + header_have_, input.data() + used, take);  // data() may be null
       header_have_ += take;
       used += take;
       if (header_have_ < header_need_) return step(Step::need_more, used);

@@ -115,6 +115,13 @@ TEST(FrameParser, PayloadSlicesPointIntoTheCallersBuffer) {
   EXPECT_TRUE(event.frame_end);
 }
 
+TEST(FrameParser, AnEmptyReadNeedsMore) {
+  FrameParser parser({Role::server, 0});
+  const FrameParser::Event event = parser.next(MutableByteView());  // data() is null: no memcpy from it
+  EXPECT_EQ(event.step, FrameParser::Step::need_more);
+  EXPECT_EQ(event.consumed, 0u);
+}
+
 TEST(FrameParser, StaysFailedAfterAViolation) {
   Bytes input = from_hex("83 00 81 00");
   FrameParser parser({Role::server, 0});
