@@ -1,0 +1,95 @@
+#include "session/ping_tracker.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+namespace wsprobe::session {
+namespace {
+
+constexpr std::string_view ping_prefix = "wsprobe ";
+
+double nearest_rank(const std::vector<double>& sorted, double percent) {
+  const auto rank = static_cast<std::size_t>(std::ceil(percent / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+}  // namespace
+
+RttSummary summarize_rtts(const std::vector<double>& samples) {
+  RttSummary summary;
+  summary.samples = samples.size();
+  if (samples.empty()) return summary;
+  std::vector<double> sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
+  summary.min_ms = sorted.front();
+  summary.max_ms = sorted.back();
+  double total = 0;
+  for (double sample : samples) total += sample;
+  summary.mean_ms = total / static_cast<double>(samples.size());
+  summary.p50_ms = nearest_rank(sorted, 50);
+  summary.p90_ms = nearest_rank(sorted, 90);
+  summary.p99_ms = nearest_rank(sorted, 99);
+  if (samples.size() > 1) {
+    double differences = 0;
+    for (std::size_t i = 1; i < samples.size(); ++i) differences += std::abs(samples[i] - samples[i - 1]);
+    summary.jitter_ms = differences / static_cast<double>(samples.size() - 1);
+  }
+  return summary;
+}
+
+codec::Bytes PingTracker::next_ping(double now_ms) {
+  const std::uint64_t sequence = next_sequence_++;
+  outstanding_[sequence] = now_ms;
+  const std::string text = std::string(ping_prefix) + std::to_string(sequence);
+  return codec::Bytes(text.begin(), text.end());
+}
+
+PingTracker::PongMatch PingTracker::pong(codec::ByteView payload, double now_ms) {
+  PongMatch match;
+  const std::string_view text = codec::as_chars(payload);
+  std::uint64_t sequence = 0;
+  if (text.starts_with(ping_prefix)) {
+    const std::string_view digits = text.substr(ping_prefix.size());
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), sequence);
+    if (error != std::errc() || end != digits.data() + digits.size()) sequence = 0;
+  }
+  if (const auto found = outstanding_.find(sequence); sequence != 0 && found != outstanding_.end()) {
+    match.sequence = sequence;
+    match.rtt_ms = now_ms - found->second;
+    rtts_.push_back(*match.rtt_ms);
+    outstanding_.erase(found);
+  } else if (const auto late = lost_at_.find(sequence); sequence != 0 && late != lost_at_.end()) {
+    match.sequence = sequence;
+    match.late = true;
+    lost_at_.erase(late);
+  } else {
+    ++unmatched_;
+  }
+  return match;
+}
+
+std::vector<std::uint64_t> PingTracker::expire(double now_ms) {
+  std::vector<std::uint64_t> expired;
+  for (auto it = outstanding_.begin(); it != outstanding_.end();) {
+    if (now_ms - it->second < pong_timeout_ms_) {
+      ++it;
+      continue;
+    }
+    expired.push_back(it->first);
+    lost_at_.insert(*it);
+    ++lost_;
+    it = outstanding_.erase(it);
+  }
+  return expired;
+}
+
+std::optional<double> PingTracker::next_expiry() const {
+  if (outstanding_.empty()) return std::nullopt;
+  double oldest = outstanding_.begin()->second;
+  for (const auto& [sequence, sent_at] : outstanding_) oldest = std::min(oldest, sent_at);
+  return oldest + pong_timeout_ms_;
+}
+
+}  // namespace wsprobe::session
