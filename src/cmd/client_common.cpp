@@ -60,4 +60,21 @@ Failure handshake_failure(const codec::HandshakeReport& report, const session::O
   return Failure(exit_refused, "invalid handshake response");
 }
 
+codec::AssemblerOptions OpenedSession::reading(const cli::ClientOptions& options) const {
+  return {.from = codec::Role::server,
+          .allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : std::uint8_t{0},
+          .max_message_size = options.max_message_size};
+}
+
+OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline) {
+  const net::WsUrl url = net::parse_ws_url(options.url);
+  const codec::RequestHead head = codec::build_request(handshake_request(options, url));
+  OpenedSession opened;
+  opened.connection = net::Connection::open(connect_settings(options, url), deadline);
+  opened.exchange = session::exchange_opening_handshake(*opened.connection, head, deadline);
+  opened.report = codec::check_response(opened.exchange.response, head);
+  if (!opened.report.ok()) throw handshake_failure(opened.report, opened.exchange);
+  return opened;
+}
+
 }  // namespace wsprobe::cmd

@@ -3,6 +3,7 @@
 // the request to send, and the command's deadline.
 #include "cli/errors.h"
 #include "cli/options.h"
+#include "codec/assembler.h"
 #include "codec/handshake_check.h"
 #include "session/opening.h"
 #include "codec/handshake.h"
@@ -23,5 +24,19 @@ net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::ti
 // The first failed check of a handshake response, as the error that ends a session
 // before it opens.
 Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange);
+
+// A WebSocket connection past a valid opening handshake.
+struct OpenedSession {
+  std::unique_ptr<net::Connection> connection;
+  session::OpeningExchange exchange;
+  codec::HandshakeReport report;
+
+  // How to read the server's frames: what was negotiated, and --max-message-size.
+  codec::AssemblerOptions reading(const cli::ClientOptions& options) const;
+};
+
+// Connects and completes the opening handshake; throws Failure when it cannot, or
+// when the response breaks a rule (handshake_failure).
+OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline);
 
 }  // namespace wsprobe::cmd

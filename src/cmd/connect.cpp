@@ -64,26 +64,16 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
 int run_connect(const ConnectOptions& options) {
   const auto started = net::Clock::now();
   const net::Deadline deadline = command_deadline(options.client, started);
-  const net::WsUrl url = net::parse_ws_url(options.client.url);
-  const codec::RequestHead head = codec::build_request(handshake_request(options.client, url));
   auto messages = initial_messages(options);
   const auto reporter = output::make_live_reporter(options.output, stdout);
   const std::atomic<bool>& stop = net::stop_requested_on_signal();
 
-  reporter->connecting(url.text());
-  const auto connection = net::Connection::open(connect_settings(options.client, url), deadline);
-  const session::OpeningExchange exchange = session::exchange_opening_handshake(*connection, head, deadline);
-  const codec::HandshakeReport report = codec::check_response(exchange.response, head);
-  if (!report.ok()) throw handshake_failure(report, exchange);
-  reporter->opened(report.negotiated);
-
-  const codec::AssemblerOptions reading{
-      .from = codec::Role::server,
-      .allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : std::uint8_t{0},
-      .max_message_size = options.client.max_message_size,
-  };
-  session::LiveSession live(*connection, exchange.after_head, reading, {.as = codec::Role::client}, *reporter,
-                            options.output.common.verbose);
+  reporter->connecting(net::parse_ws_url(options.client.url).text());
+  OpenedSession opened = open_session(options.client, deadline);
+  net::Connection& connection = *opened.connection;
+  reporter->opened(opened.report.negotiated);
+  session::LiveSession live(connection, opened.exchange.after_head, opened.reading(options.client),
+                            {.as = codec::Role::client}, *reporter, options.output.common.verbose);
   for (const auto& [type, payload] : messages) live.send_message(type, payload);
 
   const bool terminal = isatty(STDIN_FILENO) == 1;
@@ -158,7 +148,7 @@ int run_connect(const ConnectOptions& options) {
       break;
     }
 
-    pollfd fds[2] = {{connection->socket(), POLLIN, 0}, {STDIN_FILENO, 0, 0}};
+    pollfd fds[2] = {{connection.socket(), POLLIN, 0}, {STDIN_FILENO, 0, 0}};
     if (live.buffered_amount() > 0) fds[0].events |= POLLOUT;
     // Backpressure, as bufferedAmount teaches it: read input only while little waits for the socket.
     const bool want_input = reading_stdin && live.state() == session::ReadyState::open &&

@@ -74,20 +74,14 @@ int run_send(const SendOptions& options) {
   for (const std::string& text : options.frames) specs.push_back(cli::parse_frame_spec(text));
 
   const net::Deadline deadline = command_deadline(options.client, net::Clock::now());
-  const net::WsUrl url = net::parse_ws_url(options.client.url);
-  const codec::RequestHead head = codec::build_request(handshake_request(options.client, url));
-  const auto connection = net::Connection::open(connect_settings(options.client, url), deadline);
-  const session::OpeningExchange exchange = session::exchange_opening_handshake(*connection, head, deadline);
-  const codec::HandshakeReport report = codec::check_response(exchange.response, head);
-  if (!report.ok()) throw handshake_failure(report, exchange);
-  const std::uint8_t allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : 0;
+  OpenedSession opened = open_session(options.client, deadline);
+  const auto& connection = opened.connection;
+  const codec::AssemblerOptions reading = opened.reading(options.client);
 
   const auto reporter = output::make_send_reporter(options.output, stdout);
   session::Reaction reaction;
-  ReactionReader reader(*connection, {.from = codec::Role::server, .allowed_rsv = allowed_rsv,
-                                      .max_message_size = options.client.max_message_size},
-                        *reporter, reaction);
-  reader.feed(exchange.after_head);
+  ReactionReader reader(*connection, reading, *reporter, reaction);
+  reader.feed(opened.exchange.after_head);
 
   codec::Bytes sent;  // everything written, for what a strict server should make of it
   try {
@@ -130,7 +124,7 @@ int run_send(const SendOptions& options) {
     }
   }
 
-  const auto expected = session::expected_violation(sent, allowed_rsv);
+  const auto expected = session::expected_violation(sent, reading.allowed_rsv);
   const session::Verdict verdict = session::judge(expected, reaction);
   const int code = verdict.as_required ? exit_ok : exit_refused;
   reporter->finish(reaction, expected, verdict, code);

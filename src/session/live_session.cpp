@@ -1,5 +1,6 @@
 #include "session/live_session.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -108,6 +109,15 @@ void LiveSession::drop() {
 
 void LiveSession::close_timed_out() {
   if (state_ != ReadyState::closed) finish(TcpEnd::closed_by_client);
+}
+
+void LiveSession::wait(net::Deadline until) {
+  if (state_ == ReadyState::closed) return;
+  pollfd entry{connection_.socket(), static_cast<short>(POLLIN | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - net::Clock::now()).count();
+  if (::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left + 1, 0, 1000))) <= 0) return;
+  if (entry.revents & (POLLIN | POLLHUP | POLLERR)) readable();
+  if (entry.revents & POLLOUT) writable();
 }
 
 void LiveSession::readable() {

@@ -72,6 +72,9 @@ class LiveSession : private codec::MessageHandler {
   void writable();
   // The closing handshake took too long: give up on the server's part and end.
   void close_timed_out();
+  // For loops with nothing but the socket to watch: waits until the socket is ready
+  // or `until`, and handles what it can do (reads, and writes what is queued).
+  void wait(net::Deadline until);
 
   ReadyState state() const { return state_; }
   std::uint64_t buffered_amount() const { return pending_.size() - pending_sent_; }

@@ -1,0 +1,69 @@
+// wsprobe heartbeat URL: pings every interval with round trips measured, pongs
+// matched, losses and a dead peer detected; or --idle, to find how long a quiet
+// connection lives.
+#include <CLI/CLI.hpp>
+
+#include "cli/errors.h"
+#include "cmd/client_common.h"
+#include "cmd/commands.h"
+#include "net/signals.h"
+#include "output/heartbeat_report.h"
+#include "session/heartbeat.h"
+
+namespace wsprobe::cmd {
+namespace {
+
+struct HeartbeatOptions {
+  cli::ClientOptions client;
+  cli::OutputOptions output;
+  session::HeartbeatSettings settings;
+  std::optional<Milliseconds> pong_timeout, dead_after, max;
+};
+
+int run_heartbeat(HeartbeatOptions options) {
+  session::HeartbeatSettings& settings = options.settings;
+  if (settings.interval.count() <= 0) throw usage_error("--interval must be longer than 0ms");
+  settings.pong_timeout = options.pong_timeout.value_or(settings.interval);
+  settings.dead_after = options.dead_after.value_or(2 * settings.interval);
+  if (options.max) {
+    if (!settings.idle) throw usage_error("--max goes with --idle; use --duration to bound pings");
+    settings.duration = options.max;
+  }
+  settings.deadline = command_deadline(options.client, net::Clock::now());
+
+  const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
+  OpenedSession opened = open_session(options.client, settings.deadline);
+  const session::HeartbeatSummary summary =
+      session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client), settings,
+                             *reporter, options.output.verbose, net::stop_requested_on_signal());
+  if (summary.end == session::HeartbeatEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
+  const bool failed = summary.end == session::HeartbeatEnd::peer_dead || summary.lost > 0;
+  return failed ? exit_refused : exit_ok;
+}
+
+}  // namespace
+
+cli::Run setup_heartbeat(CLI::App& app) {
+  auto options = std::make_shared<HeartbeatOptions>();
+  cli::add_client_options(app, options->client);
+  cli::add_output_options(app, options->output);
+  cli::add_duration_option(app, "--interval", options->settings.interval, "time between pings");
+  cli::add_duration_option(app, "--pong-timeout", options->pong_timeout,
+                           "a ping without a pong this long is lost (default: --interval)");
+  cli::add_duration_option(app, "--dead-after", options->dead_after,
+                           "nothing received for this long: the peer is dead (default: 2 intervals)");
+  app.add_option("--count", options->settings.count, "send N pings, then close");
+  cli::add_duration_option(app, "--duration", options->settings.duration, "run this long, then close");
+  app.add_flag("--idle", options->settings.idle, "send nothing: how long does a quiet connection live?");
+  cli::add_duration_option(app, "--max", options->max, "with --idle: give up waiting after this long");
+  app.footer(
+      "Ctrl-C closes with 1001 (going away), as a browser leaving the page, then prints the summary.\n"
+      "\n"
+      "Examples:\n"
+      "  wsprobe heartbeat ws://127.0.0.1:9001/ --interval 1s --count 10\n"
+      "  wsprobe heartbeat wss://api.example/ws --interval 5s --json\n"
+      "  wsprobe heartbeat wss://api.example/ws --idle --max 5m   # who cuts quiet connections, and when\n");
+  return [options] { return run_heartbeat(*options); };
+}
+
+}  // namespace wsprobe::cmd

@@ -1,0 +1,210 @@
+#include "output/heartbeat_report.h"
+
+#include <fmt/format.h>
+
+#include "output/clock_text.h"
+#include "output/escape.h"
+#include "output/frame_text.h"
+#include "output/json.h"
+#include "output/style.h"
+
+namespace wsprobe::output {
+namespace {
+
+std::string close_text(const session::LiveClose& close) {
+  std::string text;
+  if (close.received) {
+    text = close.received->code ? fmt::format("Close {} \"{}\"", *close.received->code,
+                                              escape_for_terminal(close.received->reason))
+                                : std::string("an empty Close");
+  }
+  switch (close.tcp) {
+    case session::TcpEnd::closed_by_server: text += text.empty() ? "TCP FIN without a Close" : ", then TCP FIN"; break;
+    case session::TcpEnd::reset: text += text.empty() ? "TCP RST without a Close" : ", then TCP RST"; break;
+    case session::TcpEnd::left_open:
+    case session::TcpEnd::closed_by_client: break;
+  }
+  return text;
+}
+
+class HumanHeartbeat : public session::HeartbeatReporter {
+ public:
+  HumanHeartbeat(const cli::OutputOptions& options, bool idle, std::FILE* out)
+      : options_(options), idle_(idle), out_(out), style_(Style::for_stream(out)) {}
+
+  void state(session::ReadyState state) override {
+    if (state == session::ReadyState::open) line(style_.dim(idle_ ? "OPEN, sending nothing" : "OPEN"));
+  }
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
+    if (options_.verbose) line(style_.dim(frame_line(outgoing, header, payload)));
+  }
+  void message(codec::Opcode, codec::ByteView payload) override {
+    line(style_.dim(fmt::format("message from the server ({} bytes)", payload.size())));
+  }
+  void ping(codec::ByteView) override {}
+  void pong(codec::ByteView) override {}
+  void closed(const session::LiveClose& close) override {
+    if (close.dropped || (!close.received && close.tcp == session::TcpEnd::closed_by_client)) return;
+    line(fmt::format("closed by {}: {}", close.server_first || !close.sent_code ? "the server" : "us",
+                     close_text(close)));
+  }
+  void pong_matched(std::uint64_t sequence, double rtt_ms) override {
+    line(fmt::format("ping {}: {:.3f} ms", sequence, rtt_ms));
+  }
+  void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) override {
+    line(late ? fmt::format("pong for ping {} came after it was counted lost", *sequence)
+              : "unsolicited pong: " + escape_for_terminal(codec::as_chars(payload)));
+  }
+  void ping_lost(std::uint64_t sequence, double after_ms) override {
+    line(style_.bad(fmt::format("ping {}: lost (no pong within {:.0f} ms)", sequence, after_ms)));
+  }
+  void server_ping(double at_ms) override { line(style_.dim(fmt::format("server ping at {:.1f} s", at_ms / 1000))); }
+  void peer_dead(double silent_ms) override {
+    line(style_.bad(fmt::format("peer dead: nothing received for {:.0f} ms", silent_ms)));
+  }
+  void summary(const session::HeartbeatSummary& s) override {
+    if (idle_) {
+      const std::string pings = fmt::format(
+          "the server pinged {} times{}", s.server_pings,
+          s.server_ping_interval_ms ? fmt::format(" (every {:.0f} ms)", *s.server_ping_interval_ms) : "");
+      if (s.end == session::HeartbeatEnd::duration || s.end == session::HeartbeatEnd::interrupted) {
+        line(fmt::format("idle: still open after {:.3f} s ({}); {}", s.lived_ms / 1000,
+                         session::heartbeat_end_name(s.end), pings));
+      } else {
+        line(fmt::format("idle: the connection lived {:.3f} s, then the server ended it with {}; {}",
+                         s.lived_ms / 1000, s.close ? close_text(*s.close) : std::string("nothing"), pings));
+      }
+      return;
+    }
+    std::string text = fmt::format("summary: {} sent, {} answered, {} lost", s.sent, s.answered, s.lost);
+    if (s.rtt.samples) {
+      text += fmt::format("; rtt min {:.3f} mean {:.3f} p50 {:.3f} p90 {:.3f} p99 {:.3f} max {:.3f} ms, jitter {:.3f} ms",
+                          s.rtt.min_ms, s.rtt.mean_ms, s.rtt.p50_ms, s.rtt.p90_ms, s.rtt.p99_ms, s.rtt.max_ms,
+                          s.rtt.jitter_ms);
+    }
+    text += fmt::format("; server pings {}", s.server_pings);
+    if (s.server_ping_interval_ms) text += fmt::format(" (every {:.0f} ms)", *s.server_ping_interval_ms);
+    if (s.unmatched) text += fmt::format("; {} unmatched pongs", s.unmatched);
+    text += fmt::format("; ended: {}", session::heartbeat_end_name(s.end));
+    line(text);
+  }
+
+ private:
+  void line(const std::string& text) {
+    if (options_.quiet) return;
+    std::fputs((style_.dim(time_of_day()) + " " + text + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+  cli::OutputOptions options_;
+  bool idle_;
+  std::FILE* out_;
+  Style style_;
+};
+
+class JsonHeartbeat : public session::HeartbeatReporter {
+ public:
+  JsonHeartbeat(const cli::OutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+
+  void state(session::ReadyState state) override {
+    JsonWriter json = start("state");
+    json.field("state", session::ready_state_name(state));
+    emit(json);
+  }
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
+    if (!options_.verbose) return;
+    JsonWriter json = start("frame");
+    frame_fields(json, outgoing, header, payload);
+    emit(json);
+  }
+  void message(codec::Opcode, codec::ByteView payload) override {
+    JsonWriter json = start("message");
+    json.field("size", std::uint64_t{payload.size()});
+    emit(json);
+  }
+  void ping(codec::ByteView) override {}
+  void pong(codec::ByteView) override {}
+  void closed(const session::LiveClose& close) override {
+    JsonWriter json = start("close");
+    json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
+                                                              : std::nullopt);
+    json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
+    json.field("server_first", close.server_first).field("event_code", int{close.event_code()});
+    json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
+    emit(json);
+  }
+  void pong_matched(std::uint64_t sequence, double rtt_ms) override {
+    JsonWriter json = start("pong");
+    json.field("seq", sequence).field("rtt_ms", rtt_ms);
+    emit(json);
+  }
+  void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) override {
+    JsonWriter json = start("unmatched_pong");
+    json.field("late", late).field("seq", sequence).field("data_hex", spaced_hex(payload));
+    emit(json);
+  }
+  void ping_lost(std::uint64_t sequence, double after_ms) override {
+    JsonWriter json = start("lost");
+    json.field("seq", sequence).field("after_ms", after_ms);
+    emit(json);
+  }
+  void server_ping(double at_ms) override {
+    JsonWriter json = start("server_ping");
+    json.field("at_ms", at_ms);
+    emit(json);
+  }
+  void peer_dead(double silent_ms) override {
+    JsonWriter json = start("dead");
+    json.field("silent_ms", silent_ms);
+    emit(json);
+  }
+  void summary(const session::HeartbeatSummary& s) override {
+    JsonWriter json = start("summary");
+    json.field("end", session::heartbeat_end_name(s.end)).field("sent", s.sent).field("answered", s.answered);
+    json.field("lost", s.lost).field("unmatched", s.unmatched).key("rtt_ms").begin_object();
+    json.field("samples", s.rtt.samples).field("min", s.rtt.min_ms).field("mean", s.rtt.mean_ms);
+    json.field("p50", s.rtt.p50_ms).field("p90", s.rtt.p90_ms).field("p99", s.rtt.p99_ms).field("max", s.rtt.max_ms);
+    json.field("jitter", s.rtt.jitter_ms).end_object();
+    json.field("server_pings", s.server_pings).field("server_ping_interval_ms", s.server_ping_interval_ms);
+    json.field("lived_ms", s.lived_ms);
+    if (s.close) {
+      const auto& close = *s.close;
+      json.key("closed").begin_object();
+      json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
+                                                                : std::nullopt);
+      json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
+      json.field("by_server", close.server_first || (!close.sent_code && !close.dropped));
+      json.field("close_frame", close.received.has_value());
+      json.field("tcp", close.tcp == session::TcpEnd::reset              ? "rst"
+                        : close.tcp == session::TcpEnd::closed_by_server ? "fin"
+                                                                         : "closed_by_client");
+      json.end_object();
+    } else {
+      json.key("closed").null();
+    }
+    emit(json);
+  }
+
+ private:
+  static JsonWriter start(std::string_view type) {
+    JsonWriter json;
+    json.begin_object().field("type", type).field("ts", rfc3339_utc());
+    return json;
+  }
+  void emit(JsonWriter& json) {
+    json.end_object();
+    std::fputs((json.text() + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+  cli::OutputOptions options_;
+  std::FILE* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<session::HeartbeatReporter> make_heartbeat_reporter(const cli::OutputOptions& options, bool idle,
+                                                                    std::FILE* out) {
+  if (options.json) return std::make_unique<JsonHeartbeat>(options, out);
+  return std::make_unique<HumanHeartbeat>(options, idle, out);
+}
+
+}  // namespace wsprobe::output

@@ -1,0 +1,161 @@
+#include "session/heartbeat.h"
+
+#include <algorithm>
+
+namespace wsprobe::session {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds close_wait{2000};
+constexpr std::uint16_t going_away = 1001;
+constexpr std::uint16_t normal_closure = 1000;
+
+class Run : public LiveObserver {
+ public:
+  Run(const HeartbeatSettings& settings, HeartbeatReporter& reporter, const std::atomic<bool>& stop)
+      : settings_(settings),
+        reporter_(reporter),
+        stop_(stop),
+        tracker_(static_cast<double>(settings.pong_timeout.count())) {}
+
+  HeartbeatSummary run(LiveSession& live) {
+    opened_ = now_ms();
+    last_heard_ = opened_;
+    double next_ping = opened_;
+    const double duration_end = settings_.duration ? opened_ + static_cast<double>(settings_.duration->count()) : 1e300;
+    const double dead_after = static_cast<double>(settings_.dead_after.count());
+    std::optional<double> close_deadline;
+    auto finish = [&](HeartbeatEnd end, std::uint16_t code) {
+      if (ended_) return;
+      ended_ = end;
+      live.close(code, code == going_away ? "going away" : "");
+      close_deadline = now_ms() + static_cast<double>(close_wait.count());
+    };
+
+    while (live.state() != ReadyState::closed) {
+      const double now = now_ms();
+      if (net::Clock::now() >= settings_.deadline) {
+        ended_ = ended_.value_or(HeartbeatEnd::timed_out);
+        live.drop();
+        break;
+      }
+      if (stop_) finish(HeartbeatEnd::interrupted, going_away);
+      if (now >= duration_end) finish(HeartbeatEnd::duration, normal_closure);
+      if (!settings_.idle && !ended_) {
+        for (std::uint64_t sequence : tracker_.expire(now)) {
+          reporter_.ping_lost(sequence, static_cast<double>(settings_.pong_timeout.count()));
+        }
+        if (settings_.count && tracker_.sent() >= *settings_.count && !tracker_.next_expiry()) {
+          finish(HeartbeatEnd::count, normal_closure);
+        } else if (now - last_heard_ >= dead_after) {
+          reporter_.peer_dead(now - last_heard_);
+          ended_ = HeartbeatEnd::peer_dead;
+          live.drop();  // as a client does with a dead connection
+          break;
+        } else if (now >= next_ping && (!settings_.count || tracker_.sent() < *settings_.count)) {
+          live.send_control(codec::Opcode::ping, tracker_.next_ping(now));
+          next_ping += static_cast<double>(settings_.interval.count());
+        }
+      }
+      if (close_deadline && now >= *close_deadline) {
+        live.close_timed_out();
+        break;
+      }
+      double wake = std::min(duration_end, close_deadline.value_or(1e300));
+      if (!settings_.idle && !ended_) {
+        wake = std::min({wake, next_ping, last_heard_ + dead_after, tracker_.next_expiry().value_or(1e300)});
+      }
+      live.wait(at(std::min(wake, now_ms() + 1000)));
+    }
+
+    HeartbeatSummary summary;
+    summary.end = ended_.value_or(HeartbeatEnd::peer_closed);
+    summary.sent = tracker_.sent();
+    summary.answered = tracker_.answered();
+    summary.lost = tracker_.lost();
+    summary.unmatched = tracker_.unmatched();
+    summary.rtt = summarize_rtts(tracker_.rtts());
+    summary.server_pings = server_pings_.size();
+    if (server_pings_.size() > 1) {
+      summary.server_ping_interval_ms =
+          (server_pings_.back() - server_pings_.front()) / static_cast<double>(server_pings_.size() - 1);
+    }
+    summary.lived_ms = (closed_at_ ? *closed_at_ : now_ms()) - opened_;
+    summary.close = close_;
+    reporter_.summary(summary);
+    return summary;
+  }
+
+  // LiveObserver: everything received counts as a sign of life.
+  void state(ReadyState state) override { reporter_.state(state); }
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
+    reporter_.frame(outgoing, header, payload);
+  }
+  void message(codec::Opcode type, codec::ByteView payload) override {
+    last_heard_ = now_ms();
+    reporter_.message(type, payload);
+  }
+  void ping(codec::ByteView) override {
+    last_heard_ = now_ms();
+    server_pings_.push_back(last_heard_);
+    reporter_.server_ping(last_heard_ - opened_);
+  }
+  void pong(codec::ByteView payload) override {
+    last_heard_ = now_ms();
+    const PingTracker::PongMatch match = tracker_.pong(payload, last_heard_);
+    if (match.rtt_ms) {
+      reporter_.pong_matched(*match.sequence, *match.rtt_ms);
+    } else {
+      reporter_.pong_unmatched(payload, match.late, match.sequence);
+    }
+  }
+  void closed(const LiveClose& close) override {
+    closed_at_ = now_ms();
+    close_ = close;
+    reporter_.closed(close);
+  }
+
+ private:
+  double now_ms() const { return net::elapsed_ms(started_); }
+  // The clock time `ms` after the start.
+  net::Clock::time_point at(double ms) const {
+    return started_ + std::chrono::duration_cast<net::Clock::duration>(std::chrono::duration<double, std::milli>(ms));
+  }
+
+  const HeartbeatSettings& settings_;
+  HeartbeatReporter& reporter_;
+  const std::atomic<bool>& stop_;
+  PingTracker tracker_;
+  const net::Clock::time_point started_ = net::Clock::now();
+  double opened_ = 0;
+  double last_heard_ = 0;
+  std::vector<double> server_pings_;
+  std::optional<HeartbeatEnd> ended_;
+  std::optional<double> closed_at_;
+  std::optional<LiveClose> close_;
+};
+
+}  // namespace
+
+std::string_view heartbeat_end_name(HeartbeatEnd end) {
+  switch (end) {
+    case HeartbeatEnd::count: return "count";
+    case HeartbeatEnd::duration: return "duration";
+    case HeartbeatEnd::interrupted: return "interrupted";
+    case HeartbeatEnd::peer_dead: return "peer_dead";
+    case HeartbeatEnd::peer_closed: return "peer_closed";
+    case HeartbeatEnd::timed_out: return "timed_out";
+  }
+  return "";
+}
+
+HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head,
+                               const codec::AssemblerOptions& reading, const HeartbeatSettings& settings,
+                               HeartbeatReporter& reporter, bool trace_frames, const std::atomic<bool>& stop) {
+  Run run(settings, reporter, stop);
+  LiveSession live(connection, std::move(after_head), reading, {.as = codec::Role::client}, run, trace_frames);
+  return run.run(live);
+}
+
+}  // namespace wsprobe::session
