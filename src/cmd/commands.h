@@ -9,6 +9,7 @@ cli::Run setup_sse(CLI::App& app);
 cli::Run setup_connect(CLI::App& app);
 cli::Run setup_send(CLI::App& app);
 cli::Run setup_heartbeat(CLI::App& app);
+cli::Run setup_reconnect(CLI::App& app);
 cli::Run setup_serve(CLI::App& app);
 
 }  // namespace wsprobe::cmd

@@ -20,6 +20,7 @@ class Run : public LiveObserver {
         tracker_(static_cast<double>(settings.pong_timeout.count())) {}
 
   HeartbeatSummary run(LiveSession& live) {
+    for (const auto& [type, payload] : settings_.send_on_open) live.send_message(type, payload);
     opened_ = now_ms();
     last_heard_ = opened_;
     double next_ping = opened_;
@@ -77,6 +78,7 @@ class Run : public LiveObserver {
     summary.unmatched = tracker_.unmatched();
     summary.rtt = summarize_rtts(tracker_.rtts());
     summary.server_pings = server_pings_.size();
+    summary.messages_received = live.stats().messages_received;
     if (server_pings_.size() > 1) {
       summary.server_ping_interval_ms =
           (server_pings_.back() - server_pings_.front()) / static_cast<double>(server_pings_.size() - 1);

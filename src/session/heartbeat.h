@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "session/live_session.h"
 #include "session/ping_tracker.h"
@@ -19,7 +21,8 @@ struct HeartbeatSettings {
   std::chrono::milliseconds dead_after{10000};  // nothing received for this long: the peer is dead
   std::optional<std::uint64_t> count;           // pings to send
   std::optional<std::chrono::milliseconds> duration;
-  bool idle = false;  // send nothing
+  bool idle = false;  // send no pings
+  std::vector<std::pair<codec::Opcode, codec::Bytes>> send_on_open;  // messages sent once the session opens
   net::Deadline deadline = net::Deadline::max();
 };
 
@@ -31,6 +34,7 @@ struct HeartbeatSummary {
   std::uint64_t sent = 0, answered = 0, lost = 0, unmatched = 0;
   RttSummary rtt;
   std::uint64_t server_pings = 0;
+  std::uint64_t messages_received = 0;
   std::optional<double> server_ping_interval_ms;  // mean time between the server's pings
   double lived_ms = 0;                            // open -> closed (or the end of the run)
   std::optional<LiveClose> close;                 // how the connection ended, when it did
