@@ -1,7 +1,9 @@
 """A WebSocket echo server built on Python's websockets (Debian's python3-websockets),
 a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
 
-Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate]
+Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate] [--greet TEXT]
+
+--greet sends TEXT to each client right after the handshake (compressed, with --deflate).
 """
 import argparse
 import asyncio
@@ -9,9 +11,13 @@ import sys
 
 import websockets
 
+GREETING = None
+
 
 async def echo(websocket, path=None):
     try:
+        if GREETING is not None:
+            await websocket.send(GREETING)
         async for message in websocket:
             await websocket.send(message)
     except websockets.ConnectionClosed:
@@ -23,7 +29,10 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--subprotocol", action="append", default=[])
     parser.add_argument("--deflate", action="store_true")
+    parser.add_argument("--greet")
     args = parser.parse_args()
+    global GREETING
+    GREETING = args.greet
     server = await websockets.serve(
         echo,
         args.host,
