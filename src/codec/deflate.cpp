@@ -18,7 +18,8 @@ constexpr std::array<std::uint8_t, 4> sync_flush_tail = {0x00, 0x00, 0xff, 0xff}
 
 // zlib counts in uInt: larger buffers are handed over in pieces.
 constexpr std::size_t max_zlib_piece = UINT_MAX;
-// The inflater's output grows by at most this much per call into zlib.
+// The inflater's output goes through a stack buffer this large, so that the message
+// grows by what zlib wrote and no byte is zeroed first.
 constexpr std::size_t inflate_step = 64 * 1024;
 // What Z_SYNC_FLUSH adds past deflateBound(): a stored block's header and the tail.
 constexpr std::size_t sync_flush_overhead = 16;
@@ -39,14 +40,15 @@ void check_window_bits(const DeflateParameters& parameters) {
   throw std::logic_error(std::string(call) + " failed with zlib status " + std::to_string(status));
 }
 
-// Resizes `buffer` to `size` without letting its capacity pass `limit` (size <= limit),
-// as plain vector growth (doubling) might.
-void resize_within(Bytes& buffer, std::size_t size, std::uint64_t limit) {
+// Appends `bytes` to `buffer` without letting its capacity pass `limit`
+// (buffer.size() + bytes.size() <= limit), as plain vector growth (doubling) might.
+void append_within(Bytes& buffer, ByteView bytes, std::uint64_t limit) {
+  const std::size_t size = buffer.size() + bytes.size();
   if (size > buffer.capacity()) {
     buffer.reserve(static_cast<std::size_t>(
         std::min<std::uint64_t>(std::max<std::uint64_t>(size, 2 * std::uint64_t{buffer.capacity()}), limit)));
   }
-  buffer.resize(size);
+  buffer.insert(buffer.end(), bytes.begin(), bytes.end());
 }
 
 }  // namespace
@@ -140,6 +142,7 @@ std::optional<Violation> MessageInflater::run(ByteView compressed, Bytes& messag
   const std::uint64_t limit = max_message_size_;
   // One byte past the limit is enough to know the message is too big.
   const std::uint64_t capacity_limit = limit < std::numeric_limits<std::uint64_t>::max() ? limit + 1 : limit;
+  std::array<std::uint8_t, inflate_step> output;  // uninitialized: zlib writes before it is read
   std::size_t handed_over = 0;
   z.avail_in = 0;
   for (;;) {
@@ -148,19 +151,17 @@ std::optional<Violation> MessageInflater::run(ByteView compressed, Bytes& messag
       z.avail_in = piece(compressed.size() - handed_over);
       handed_over += z.avail_in;
     }
-    const std::size_t before = message.size();
-    const std::uint64_t room_to_limit = limit - before;
-    const std::size_t room = room_to_limit >= inflate_step ? inflate_step : static_cast<std::size_t>(room_to_limit + 1);
-    resize_within(message, before + room, capacity_limit);
-    z.next_out = message.data() + before;
+    const std::uint64_t room_to_limit = limit - message.size();
+    const std::size_t room = room_to_limit >= output.size() ? output.size() : static_cast<std::size_t>(room_to_limit + 1);
+    z.next_out = output.data();
     z.avail_out = static_cast<uInt>(room);
     const int status = ::inflate(&z, Z_SYNC_FLUSH);
-    message.resize(before + room - z.avail_out);
     const bool output_full = z.avail_out == 0;
     if (status == Z_DATA_ERROR) {
       return Violation{Rule::deflate_corrupt_data, z.msg != nullptr ? z.msg : "inflate failed"};
     }
     if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) zlib_failure(status, "inflate");
+    append_within(message, ByteView(output.data(), room - z.avail_out), capacity_limit);
     if (message.size() > limit) {
       return Violation{Rule::message_too_big,
                        "at least " + std::to_string(message.size()) + " bytes after inflating, limit " +
