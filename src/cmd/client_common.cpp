@@ -62,8 +62,12 @@ Failure handshake_failure(const codec::HandshakeReport& report, const session::O
 
 codec::AssemblerOptions OpenedSession::reading(const cli::ClientOptions& options) const {
   return {.from = codec::Role::server,
-          .allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : std::uint8_t{0},
-          .max_message_size = options.max_message_size};
+          .max_message_size = options.max_message_size,
+          .deflate = report.negotiated.deflate};
+}
+
+codec::EncoderOptions OpenedSession::writing() const {
+  return {.as = codec::Role::client, .deflate = report.negotiated.deflate};
 }
 
 OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline) {

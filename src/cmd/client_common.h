@@ -5,6 +5,7 @@
 #include "cli/options.h"
 #include "codec/assembler.h"
 #include "codec/handshake_check.h"
+#include "codec/message_encoder.h"
 #include "session/opening.h"
 #include "codec/handshake.h"
 #include "net/client.h"
@@ -33,6 +34,8 @@ struct OpenedSession {
 
   // How to read the server's frames: what was negotiated, and --max-message-size.
   codec::AssemblerOptions reading(const cli::ClientOptions& options) const;
+  // How to send: masked, and compressed when permessage-deflate was agreed.
+  codec::EncoderOptions writing() const;
 };
 
 // Connects and completes the opening handshake; throws Failure when it cannot, or

@@ -72,8 +72,8 @@ int run_connect(const ConnectOptions& options) {
   OpenedSession opened = open_session(options.client, deadline);
   net::Connection& connection = *opened.connection;
   reporter->opened(opened.report.negotiated);
-  session::LiveSession live(connection, opened.exchange.after_head, opened.reading(options.client),
-                            {.as = codec::Role::client}, *reporter, options.output.common.verbose);
+  session::LiveSession live(connection, opened.exchange.after_head, opened.reading(options.client), opened.writing(),
+                            *reporter, options.output.common.verbose);
   for (const auto& [type, payload] : messages) live.send_message(type, payload);
 
   const bool terminal = isatty(STDIN_FILENO) == 1;

@@ -57,8 +57,8 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
 
   const codec::AssemblerOptions frames{
       .from = codec::Role::server,
-      .allowed_rsv = report.negotiated.deflate ? codec::rsv1_bit : std::uint8_t{0},
       .max_message_size = options.client.max_message_size,
+      .deflate = report.negotiated.deflate,
   };
   const session::CloseExchange close =
       session::exchange_close(*connection, exchange.after_head, frames, normal_closure, "",

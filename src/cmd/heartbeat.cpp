@@ -34,8 +34,9 @@ int run_heartbeat(HeartbeatOptions options) {
   const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
   OpenedSession opened = open_session(options.client, settings.deadline);
   const session::HeartbeatSummary summary =
-      session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client), settings,
-                             *reporter, options.output.verbose, net::stop_requested_on_signal());
+      session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client),
+                             opened.writing(), settings, *reporter, options.output.verbose,
+                             net::stop_requested_on_signal());
   if (summary.end == session::HeartbeatEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
   const bool failed = summary.end == session::HeartbeatEnd::peer_dead || summary.lost > 0;
   return failed ? exit_refused : exit_ok;

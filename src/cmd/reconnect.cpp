@@ -35,7 +35,7 @@ int run_reconnect(ReconnectOptions options) {
       [&client](net::Deadline deadline) {
         OpenedSession opened = open_session(client, deadline);
         return session::OpenedConnection{std::move(opened.connection), std::move(opened.exchange.after_head),
-                                         opened.reading(client)};
+                                         opened.reading(client), opened.writing()};
       },
       *reporter, net::stop_requested_on_signal());
   switch (summary.end) {

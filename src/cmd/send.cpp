@@ -124,7 +124,7 @@ int run_send(const SendOptions& options) {
     }
   }
 
-  const auto expected = session::expected_violation(sent, reading.allowed_rsv);
+  const auto expected = session::expected_violation(sent, reading.deflate);
   const session::Verdict verdict = session::judge(expected, reaction);
   const int code = verdict.as_required ? exit_ok : exit_refused;
   reporter->finish(reaction, expected, verdict, code);

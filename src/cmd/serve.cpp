@@ -25,6 +25,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   std::vector<std::string> subprotocols;
   std::uint64_t max_message_size = codec::default_max_message_size;
+  bool deflate = false;
   Milliseconds handshake_timeout{10'000};
   Milliseconds sse_interval{1000};
   std::optional<Milliseconds> sse_retry;
@@ -63,6 +64,7 @@ int serve(const ServeOptions& options) {
   server_options.port = options.port;
   server_options.tls = tls.get();
   server_options.session.handshake.subprotocols = options.subprotocols;
+  server_options.session.handshake.accept_deflate = options.deflate;
   server_options.session.max_message_size = options.max_message_size;
   server_options.session.sse = {options.sse_interval, options.sse_retry};
   server_options.handshake_timeout = options.handshake_timeout;
@@ -89,7 +91,11 @@ cli::Run setup_serve(CLI::App& app) {
                  "a subprotocol to agree to (repeatable); the client's first offer among them wins")
       ->type_name("NAME");
   cli::add_size_option(app, "--max-message-size", options->max_message_size,
-                       "largest message accepted; a larger one is closed with 1009 (default 16MiB)");
+                       "largest message accepted, compressed and inflated; a larger one is closed with 1009 "
+                       "(default 16MiB)");
+  app.add_flag("--deflate", options->deflate,
+               "accept the client's first valid permessage-deflate offer (RFC 7692) as offered: inflate its "
+               "messages, compress the echoes");
   cli::add_duration_option(app, "--sse-interval", options->sse_interval, "time between the events of GET /sse");
   cli::add_duration_option(app, "--sse-retry", options->sse_retry, "send this reconnection time (retry:) on /sse");
   cli::add_duration_option(app, "--handshake-timeout", options->handshake_timeout,
@@ -120,6 +126,7 @@ cli::Run setup_serve(CLI::App& app) {
       "  wsprobe serve                      # echo on ws://127.0.0.1:9001/ until Ctrl-C\n"
       "  wsprobe serve --sse-interval 250ms # and events on http://127.0.0.1:9001/sse\n"
       "  wsprobe serve --port 0 -s chat -v  # a free port, subprotocol chat, a log line per connection event\n"
+      "  wsprobe serve --deflate            # compressed echoes to clients that offer permessage-deflate\n"
       "  wsprobe serve --tls-self-signed --tls-cert-out /tmp/wsprobe.pem   # clients: --cacert /tmp/wsprobe.pem\n");
   return [options] { return serve(*options); };
 }

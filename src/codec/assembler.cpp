@@ -1,11 +1,18 @@
 #include "codec/assembler.h"
 
 #include <string>
+#include <utility>
 
 namespace wsprobe::codec {
 
 MessageAssembler::MessageAssembler(AssemblerOptions options, MessageHandler& handler)
-    : options_(options), handler_(handler), parser_({options.from, options.allowed_rsv}) {}
+    : options_(std::move(options)),
+      handler_(handler),
+      parser_({options_.from, options_.deflate ? rsv1_bit : std::uint8_t{0}}) {
+  if (options_.deflate) {
+    inflater_.emplace(deflate_parameters(*options_.deflate, options_.from), options_.max_message_size);
+  }
+}
 
 bool MessageAssembler::fail(Violation violation) {
   failed_ = true;
@@ -54,14 +61,19 @@ bool MessageAssembler::begin_frame(const FrameHeader& header) {
     }
     message_open_ = true;
     message_type_ = static_cast<Opcode>(header.opcode);
+    // The parser lets RSV1 through only when permessage-deflate was agreed.
+    message_compressed_ = (header.rsv & rsv1_bit) != 0;
+    message_wire_size_ = 0;
     message_.clear();
     utf8_.reset();
   }
   // Checked against the header, before any payload is read or buffered.
-  if (header.payload_length > options_.max_message_size - message_.size()) {
-    return fail(Rule::message_too_big, "at least " + std::to_string(message_.size() + header.payload_length) +
-                                           " bytes, limit " + std::to_string(options_.max_message_size));
+  if (header.payload_length > options_.max_message_size - message_wire_size_) {
+    return fail(Rule::message_too_big, "at least " + std::to_string(message_wire_size_ + header.payload_length) +
+                                           (message_compressed_ ? " bytes before inflating" : " bytes") + ", limit " +
+                                           std::to_string(options_.max_message_size));
   }
+  message_wire_size_ += header.payload_length;
   return true;
 }
 
@@ -72,18 +84,30 @@ bool MessageAssembler::take_payload(ByteView slice, bool frame_end) {
     control_size_ += slice.size();
     return !frame_end || finish_control();
   }
-  // Text is validated as it arrives, so invalid UTF-8 fails at its first bad byte.
-  if (message_type_ == Opcode::text && !utf8_.feed(slice)) {
-    return fail(Rule::text_not_utf8, "invalid byte at offset " + std::to_string(utf8_.error_offset()));
+  const std::size_t unchecked = message_.size();
+  const bool message_end = frame_end && frame_.fin;
+  if (message_compressed_) {
+    // Inflated as it arrives, so that the size cap and UTF-8 fail as early as they can.
+    std::optional<Violation> violation = inflater_->inflate(slice, message_);
+    if (!violation && message_end) violation = inflater_->finish_message(message_);
+    if (violation) return fail(std::move(*violation));
+  } else {
+    message_.insert(message_.end(), slice.begin(), slice.end());
   }
-  message_.insert(message_.end(), slice.begin(), slice.end());
-  if (!frame_end || !frame_.fin) return true;
+  if (!check_text_from(unchecked)) return false;
+  if (!message_end) return true;
   if (message_type_ == Opcode::text && !utf8_.complete()) {
     return fail(Rule::text_not_utf8, "sequence cut off at the end of the message");
   }
   message_open_ = false;
   handler_.on_message(message_type_, message_);
   return true;
+}
+
+// Text is validated as it arrives, so invalid UTF-8 fails at its first bad byte.
+bool MessageAssembler::check_text_from(std::size_t offset) {
+  if (message_type_ != Opcode::text || utf8_.feed(ByteView(message_).subspan(offset))) return true;
+  return fail(Rule::text_not_utf8, "invalid byte at offset " + std::to_string(utf8_.error_offset()));
 }
 
 bool MessageAssembler::finish_control() {

@@ -1,13 +1,17 @@
 #pragma once
 // The message layer over the frame parser (RFC 6455 5.4-5.6): joins fragments into
-// messages while control frames arrive in between, validates text as UTF-8 as its
-// bytes arrive, caps the message size, and checks Close payloads. Events go to a
-// MessageHandler, wslay-style: the assembler never does I/O.
+// messages while control frames arrive in between, inflates compressed messages
+// (RFC 7692) as their fragments arrive, validates text as UTF-8 as its bytes arrive,
+// caps the message size, and checks Close payloads. Events go to a MessageHandler,
+// wslay-style: the assembler never does I/O.
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "codec/bytes.h"
 #include "codec/close.h"
+#include "codec/deflate.h"
+#include "codec/extensions.h"
 #include "codec/frame.h"
 #include "codec/utf8.h"
 #include "codec/violation.h"
@@ -34,8 +38,12 @@ class MessageHandler {
 
 struct AssemblerOptions {
   Role from = Role::server;  // whose frames are read
-  std::uint8_t allowed_rsv = 0;
+  // Caps each message twice: its payload as it arrives (compressed or not) and, for a
+  // compressed message, what it inflates to.
   std::uint64_t max_message_size = default_max_message_size;
+  // The agreed permessage-deflate, if any: RSV1 on a message's first frame then means
+  // compressed, inflated with `from`'s parameters (server_* for frames from the server).
+  std::optional<DeflateAgreement> deflate;
 };
 
 class MessageAssembler {
@@ -55,6 +63,7 @@ class MessageAssembler {
  private:
   bool begin_frame(const FrameHeader& header);
   bool take_payload(ByteView slice, bool frame_end);
+  bool check_text_from(std::size_t offset);
   bool finish_control();
   bool fail(Violation violation);
   bool fail(Rule rule, std::string detail);
@@ -68,8 +77,11 @@ class MessageAssembler {
 
   bool message_open_ = false;
   Opcode message_type_ = Opcode::text;
-  Bytes message_;
+  bool message_compressed_ = false;
+  std::uint64_t message_wire_size_ = 0;  // payload bytes of the message's frames so far
+  Bytes message_;                        // inflated when compressed
   Utf8Validator utf8_;
+  std::optional<MessageInflater> inflater_;  // with options_.deflate
 
   std::array<std::uint8_t, max_control_payload> control_{};
   std::size_t control_size_ = 0;

@@ -110,14 +110,22 @@ bool FrameParser::check_first_byte() {
   header_.rsv = b0 & 0x70;
   header_.opcode = b0 & 0x0f;
   const bool control = is_control_opcode(header_.opcode);
-  const std::uint8_t allowed = control ? 0 : options_.allowed_rsv;
-  if (header_.rsv & ~allowed) {
-    fail(Rule::reserved_bits, rsv_names(header_.rsv & ~allowed) + " on a " + std::string(opcode_name(header_.opcode)) +
-                                  " frame");
+  const std::uint8_t undefined = header_.rsv & ~options_.allowed_rsv;
+  if (undefined) {
+    fail(Rule::reserved_bits, rsv_names(undefined) + " on a " + std::string(opcode_name(header_.opcode)) + " frame");
     return false;
   }
   if (is_reserved_opcode(header_.opcode)) {
     fail(Rule::reserved_opcode, "opcode " + hex(&header_.opcode, 1));
+    return false;
+  }
+  // A defined RSV bit is permessage-deflate's RSV1, which marks a message's first frame only.
+  if (header_.rsv && control) {
+    fail(Rule::deflate_rsv1_on_control, std::string(opcode_name(header_.opcode)) + " frame");
+    return false;
+  }
+  if (header_.rsv && header_.opcode == static_cast<std::uint8_t>(Opcode::continuation)) {
+    fail(Rule::deflate_rsv1_on_continuation, "");
     return false;
   }
   if (control && !header_.fin) {

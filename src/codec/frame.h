@@ -66,7 +66,9 @@ Bytes build_frame(FrameHeader header, ByteView payload);
 
 struct FrameParserOptions {
   Role from = Role::server;     // whose frames are parsed
-  std::uint8_t allowed_rsv = 0; // RSV bits a negotiated extension defines for data frames
+  // RSV bits a negotiated extension defines: rsv1_bit under permessage-deflate, which
+  // allows it on the first frame of a data message only (RFC 7692 6.1).
+  std::uint8_t allowed_rsv = 0;
 };
 
 // Pull parser over byte chunks of any size. Call next() with the unread part of the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "codec/mask.h"
 
@@ -23,8 +24,19 @@ void MessageEncoder::append_frame(Bytes& out, bool fin, Opcode opcode, std::uint
   if (header.masked) apply_mask(MutableByteView(out).subspan(start + head_size), header.mask_key);
 }
 
-Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragment_size) {
+MessageEncoder::MessageEncoder(EncoderOptions options) : options_(std::move(options)) {
+  if (options_.deflate) deflater_.emplace(deflate_parameters(*options_.deflate, options_.as));
+}
+
+Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragment_size, bool compress) {
   if (type != Opcode::text && type != Opcode::binary) throw std::invalid_argument("a message is text or binary");
+  Bytes compressed;
+  std::uint8_t rsv = 0;  // RSV1 marks a compressed message's first frame only (RFC 7692 6.1)
+  if (deflater_ && compress) {
+    compressed = deflater_->compress(payload);
+    payload = compressed;
+    rsv = rsv1_bit;
+  }
   Bytes out;
   const std::size_t step = fragment_size == 0 ? std::max<std::size_t>(payload.size(), 1) : fragment_size;
   std::size_t at = 0;
@@ -32,9 +44,10 @@ Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragmen
   do {
     const std::size_t size = std::min(step, payload.size() - at);
     const bool last = at + size == payload.size();
-    append_frame(out, last, opcode, 0, payload.subspan(at, size));
+    append_frame(out, last, opcode, rsv, payload.subspan(at, size));
     at += size;
     opcode = Opcode::continuation;
+    rsv = 0;
   } while (at < payload.size());
   return out;
 }

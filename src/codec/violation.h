@@ -49,6 +49,10 @@ enum class Rule : std::uint8_t {
   deflate_client_window_not_offered,
   deflate_server_window_too_large,
   deflate_more_than_one,
+  // permessage-deflate on an open connection, RFC 7692 6.1 and 7.2.2.
+  deflate_rsv1_on_continuation,
+  deflate_rsv1_on_control,
+  deflate_corrupt_data,
   // The client's checks of the server's handshake response, RFC 6455 4.1.
   handshake_status,
   handshake_upgrade,

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "codec/close.h"
+#include "codec/extensions.h"
 #include "codec/frame.h"
 #include "codec/utf8.h"
 #include "output/escape.h"
@@ -24,10 +25,7 @@ std::string_view close_reason(std::string_view text) {
 
 }  // namespace
 
-ServerSession::ServerSession(const ServerSessionOptions& options)
-    : options_(options),
-      assembler_({.from = codec::Role::client, .allowed_rsv = 0, .max_message_size = options.max_message_size},
-                 *this) {}
+ServerSession::ServerSession(const ServerSessionOptions& options) : options_(options) {}
 
 void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now) {
   if (phase_ == Phase::handshake) {
@@ -45,7 +43,7 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
         break;
     }
   }
-  if (phase_ == Phase::open) assembler_.feed(bytes);
+  if (phase_ == Phase::open) assembler_->feed(bytes);
 }
 
 // Whatever the client sends during a stream is ignored; reading goes on only to see it leave.
@@ -72,8 +70,14 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
   output_.append(codec::as_bytes(answer.response));
   if (answer.accepted()) {
     phase_ = Phase::open;
+    assembler_.emplace(
+        codec::AssemblerOptions{
+            .from = codec::Role::client, .max_message_size = options_.max_message_size, .deflate = answer.deflate},
+        static_cast<codec::MessageHandler&>(*this));  // a private base: convertible here only
+    encoder_.emplace(codec::EncoderOptions{.as = codec::Role::server, .deflate = answer.deflate});
     std::string line = "upgraded " + output::escape_for_terminal(head_parser_.head().target);
     if (answer.subprotocol) line += " subprotocol=" + output::escape_for_terminal(*answer.subprotocol);
+    if (answer.deflate) line += " extensions=" + codec::format_extensions({codec::to_extension(*answer.deflate)});
     log_.push_back(std::move(line));
   } else {
     phase_ = Phase::closing;
@@ -134,8 +138,8 @@ void ServerSession::connection_lost(std::string_view why) {
 std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, {}); }
 
 void ServerSession::send_frame(codec::Opcode opcode, ByteView payload) {
-  output_.append(codec::is_control_opcode(static_cast<std::uint8_t>(opcode)) ? encoder_.control(opcode, payload)
-                                                                              : encoder_.message(opcode, payload));
+  output_.append(codec::is_control_opcode(static_cast<std::uint8_t>(opcode)) ? encoder_->control(opcode, payload)
+                                                                              : encoder_->message(opcode, payload));
 }
 
 void ServerSession::send_close(std::optional<std::uint16_t> code, std::string_view reason) {

@@ -75,8 +75,9 @@ class ServerSession : private codec::MessageHandler {
   ServerSessionOptions options_;
   Phase phase_ = Phase::handshake;
   codec::RequestHeadParser head_parser_;
-  codec::MessageAssembler assembler_;
-  codec::MessageEncoder encoder_{{.as = codec::Role::server}};
+  // Made once upgraded, with the permessage-deflate the handshake agreed.
+  std::optional<codec::MessageAssembler> assembler_;
+  std::optional<codec::MessageEncoder> encoder_;
   OutputBuffer output_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
   std::optional<SseEndpoint> sse_;

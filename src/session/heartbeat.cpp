@@ -153,10 +153,11 @@ std::string_view heartbeat_end_name(HeartbeatEnd end) {
 }
 
 HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head,
-                               const codec::AssemblerOptions& reading, const HeartbeatSettings& settings,
+                               const codec::AssemblerOptions& reading, const codec::EncoderOptions& writing,
+                               const HeartbeatSettings& settings,
                                HeartbeatReporter& reporter, bool trace_frames, const std::atomic<bool>& stop) {
   Run run(settings, reporter, stop);
-  LiveSession live(connection, std::move(after_head), reading, {.as = codec::Role::client}, run, trace_frames);
+  LiveSession live(connection, std::move(after_head), reading, writing, run, trace_frames);
   return run.run(live);
 }
 

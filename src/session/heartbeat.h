@@ -54,7 +54,8 @@ class HeartbeatReporter : public LiveObserver {
 // end; returns the summary (also reported). Ctrl-C closes with 1001, as a browser
 // leaving the page does.
 HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head,
-                               const codec::AssemblerOptions& reading, const HeartbeatSettings& settings,
+                               const codec::AssemblerOptions& reading, const codec::EncoderOptions& writing,
+                               const HeartbeatSettings& settings,
                                HeartbeatReporter& reporter, bool trace_frames, const std::atomic<bool>& stop);
 
 }  // namespace wsprobe::session

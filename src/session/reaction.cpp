@@ -21,10 +21,11 @@ std::string after(const std::optional<double>& ms) { return ms ? fmt::format(" a
 
 }  // namespace
 
-std::optional<codec::Violation> expected_violation(codec::ByteView sent, std::uint8_t allowed_rsv) {
+std::optional<codec::Violation> expected_violation(codec::ByteView sent,
+                                                  const std::optional<codec::DeflateAgreement>& deflate) {
   FirstViolation first;
   codec::Bytes copy(sent.begin(), sent.end());  // the assembler unmasks in place
-  codec::MessageAssembler({.from = codec::Role::client, .allowed_rsv = allowed_rsv}, first).feed(copy);
+  codec::MessageAssembler({.from = codec::Role::client, .deflate = deflate}, first).feed(copy);
   return first.violation;
 }
 

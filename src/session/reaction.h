@@ -30,8 +30,9 @@ struct Reaction {
 };
 
 // The first rule our own bytes break when read as a server reads a client's frames,
-// or nullopt for valid frames. `allowed_rsv`: what the handshake negotiated.
-std::optional<codec::Violation> expected_violation(codec::ByteView sent, std::uint8_t allowed_rsv);
+// or nullopt for valid frames. `deflate`: what the handshake negotiated.
+std::optional<codec::Violation> expected_violation(codec::ByteView sent,
+                                                  const std::optional<codec::DeflateAgreement>& deflate);
 
 struct Verdict {
   bool as_required = false;

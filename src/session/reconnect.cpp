@@ -108,7 +108,7 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     watch.deadline = settings.deadline;
     watch.duration = std::chrono::duration_cast<milliseconds>(run_end - net::Clock::now());
     const HeartbeatSummary session = run_heartbeat(*opened.connection, std::move(opened.after_head), opened.reading,
-                                                   watch, silent, false, stop);
+                                                   opened.writing, watch, silent, false, stop);
     summary.connected_ms += session.lived_ms;
     summary.messages_received += session.messages_received;
     if (session.end == HeartbeatEnd::duration || session.end == HeartbeatEnd::interrupted ||

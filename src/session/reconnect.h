@@ -22,6 +22,7 @@ struct OpenedConnection {
   std::unique_ptr<net::Connection> connection;
   codec::Bytes after_head;
   codec::AssemblerOptions reading;
+  codec::EncoderOptions writing;
 };
 // Opens one; throws Failure when the attempt fails.
 using Opener = std::function<OpenedConnection(net::Deadline deadline)>;

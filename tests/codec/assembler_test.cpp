@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
+#include "codec/message_encoder.h"
 #include "support/chunks.h"
 #include "support/fixtures.h"
 
@@ -48,19 +50,29 @@ class RecordingHandler : public MessageHandler {
   void add(const std::string& event) { events += (events.empty() ? "" : "; ") + event; }
 };
 
+// "server", "client max=64", "server deflate server_no_context_takeover".
 AssemblerOptions options_from(const std::string& text) {
   AssemblerOptions options;
-  const std::size_t space = text.find(' ');
-  const std::string role = text.substr(0, space);
+  std::istringstream words(text);
+  std::string role;
+  words >> role;
   if (role == "client") {
     options.from = Role::client;
   } else if (role != "server") {
     throw std::invalid_argument("unknown role: " + role);
   }
-  if (space != std::string::npos) {
-    const std::string limit = text.substr(space + 1);
-    if (!limit.starts_with("max=")) throw std::invalid_argument("unknown option: " + limit);
-    options.max_message_size = std::stoull(limit.substr(4));
+  for (std::string word; words >> word;) {
+    if (word.starts_with("max=")) {
+      options.max_message_size = std::stoull(word.substr(4));
+    } else if (word == "deflate") {
+      options.deflate.emplace();
+    } else if (options.deflate && word == "server_no_context_takeover") {
+      options.deflate->server_no_context_takeover = true;
+    } else if (options.deflate && word == "client_no_context_takeover") {
+      options.deflate->client_no_context_takeover = true;
+    } else {
+      throw std::invalid_argument("unknown option: " + word);
+    }
   }
   return options;
 }
@@ -139,6 +151,50 @@ TEST(MessageAssembler, ViolationDetailsSayWhatWasSeen) {
   EXPECT_EQ(violation_for("01 01 41 02 00", 100),
             "RFC 6455 5.4: new data frame inside a fragmented message (binary frame before the fragmented message "
             "ended)");
+}
+
+TEST(MessageAssembler, CompressedMessageViolationsSayWhetherBeforeOrAfterInflating) {
+  auto violation_for = [](const char* hex, std::uint64_t max) {
+    RecordingHandler handler;
+    MessageAssembler assembler({.from = Role::server, .max_message_size = max, .deflate = DeflateAgreement{}},
+                               handler);
+    Bytes input = from_hex(hex);
+    assembler.feed(input);
+    return handler.last_violation.describe();
+  };
+  EXPECT_EQ(violation_for("c2 06 62 60 a0 3d 00 00", 99),
+            "RFC 6455 10.4: message larger than the limit (at least 100 bytes after inflating, limit 99)");
+  EXPECT_EQ(violation_for("41 03 f2 48 cd 80 04 c9 c9 07 00", 6),
+            "RFC 6455 10.4: message larger than the limit (at least 7 bytes before inflating, limit 6)");
+  EXPECT_EQ(violation_for("c1 03 ff ff ff", 100),
+            "RFC 7692 7.2.2: compressed message does not inflate (invalid block type)");
+  EXPECT_EQ(violation_for("c1 05 0a c9 48 55 28", 100),
+            "RFC 7692 7.2.2: compressed message does not inflate (the message ends inside a deflate block)");
+  EXPECT_EQ(violation_for("c1 04 3a ac 01 00", 100),
+            "RFC 6455 8.1: text message is not valid UTF-8 (invalid byte at offset 1)");
+  EXPECT_EQ(violation_for("41 03 f2 48 cd c0 04 c9 c9 07 00", 100),
+            "RFC 7692 6.1: RSV1 (compressed) set on a continuation frame, not the message's first");
+}
+
+// A decompression bomb: 16 MiB of zeros in one compressed frame of about 16 KiB, read
+// in 512-byte pieces against a 1 MiB limit. The assembler inflates as the bytes
+// arrive, so it fails once the inflated size passes 1 MiB, about 1 KiB into the frame.
+TEST(MessageAssembler, ABombFailsAsSoonAsItsInflatedSizePassesTheLimit) {
+  const Bytes zeros(16 << 20, 0);
+  Bytes wire = MessageEncoder({.as = Role::server, .deflate = DeflateAgreement{}}).message(Opcode::binary, zeros);
+  ASSERT_LT(wire.size(), 32u * 1024);
+  RecordingHandler handler;
+  MessageAssembler assembler({.from = Role::server, .max_message_size = 1 << 20, .deflate = DeflateAgreement{}},
+                             handler);
+  std::size_t fed = 0;
+  for (bool open = true; open && fed < wire.size();) {
+    const std::size_t piece = std::min<std::size_t>(512, wire.size() - fed);
+    open = assembler.feed(MutableByteView(wire).subspan(fed, piece));
+    fed += piece;
+  }
+  EXPECT_EQ(handler.events, "violation message.too-big");
+  EXPECT_EQ(handler.last_violation.detail, "at least 1048577 bytes after inflating, limit 1048576");
+  EXPECT_LE(fed, 2048u) << "of " << wire.size() << " compressed bytes";
 }
 
 }  // namespace

@@ -156,6 +156,10 @@ TEST(FrameParser, ViolationDetailsNameWhatWasSeen) {
             "RFC 6455 5.2: 64-bit payload length with the most significant bit set (length field "
             "0x8000000000000001)");
   EXPECT_EQ(violation_for("81 00", {Role::client, 0}), "RFC 6455 5.1: client frame not masked (MASK=0)");
+  EXPECT_EQ(violation_for("c9 00", {Role::server, rsv1_bit}),
+            "RFC 7692 6.1: RSV1 (compressed) set on a control frame (ping frame)");
+  EXPECT_EQ(violation_for("e1 00", {Role::server, rsv1_bit}),
+            "RFC 6455 5.2: reserved bits set without a negotiated extension (RSV2 on a text frame)");
 }
 
 TEST(FrameBuilder, WritesTheRfcExamplesByteForByte) {

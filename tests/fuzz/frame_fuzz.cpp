@@ -1,7 +1,10 @@
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "codec/assembler.h"
+#include "codec/message_encoder.h"
 #include "fuzz/targets.h"
 
 namespace wsprobe::fuzz {
@@ -32,17 +35,50 @@ class EventLog : public MessageHandler {
   }
 };
 
+// Keeps the messages, for the round trip.
+class Messages : public MessageHandler {
+ public:
+  std::vector<Bytes> messages;
+  bool violated = false;
+  void on_message(Opcode, ByteView payload) override { messages.emplace_back(payload.begin(), payload.end()); }
+  void on_close(const CloseFrame&) override {}
+  void on_violation(const Violation&) override { violated = true; }
+};
+
+// What the encoder compresses, the assembler inflates back equal: `payload` as two
+// messages (the second one leans on the first's window unless takeover is off),
+// fragmented every `fragment_size` bytes.
+void check_round_trip(const AssemblerOptions& options, ByteView payload, std::size_t fragment_size) {
+  MessageEncoder encoder({.as = options.from, .deflate = options.deflate});
+  Bytes wire = encoder.message(Opcode::binary, payload, fragment_size);
+  const Bytes second = encoder.message(Opcode::binary, payload, fragment_size);
+  wire.insert(wire.end(), second.begin(), second.end());
+  Messages received;
+  MessageAssembler(options, received).feed(wire);
+  const Bytes expected(payload.begin(), payload.end());
+  if (received.violated || received.messages != std::vector<Bytes>{expected, expected}) std::abort();
+}
+
 }  // namespace
 
-// Byte 0 picks the role, RSV1 and size limit; byte 1 the read size. The rest is the
-// stream from the peer, fed whole and then in reads of that size.
+// Byte 0 picks the role (bit 1), permessage-deflate (2), a 64-byte size limit (4), and
+// under deflate no context takeover (8) and 9-bit windows (16) on both sides; byte 1
+// the read size. The rest is the stream from the peer, fed whole and then in reads of
+// that size; under deflate, it is also a payload sent through the encoder and back.
 int frame_fuzz(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  const AssemblerOptions options{
+  AssemblerOptions options{
       .from = (data[0] & 1) ? Role::client : Role::server,
-      .allowed_rsv = static_cast<std::uint8_t>((data[0] & 2) ? rsv1_bit : 0),
       .max_message_size = (data[0] & 4) ? 64u : 1u << 20,
   };
+  if (data[0] & 2) {
+    const bool takeover = !(data[0] & 8);
+    const std::optional<std::uint8_t> window_bits = (data[0] & 16) ? std::optional<std::uint8_t>(9) : std::nullopt;
+    options.deflate = DeflateAgreement{.server_no_context_takeover = !takeover,
+                                       .client_no_context_takeover = !takeover,
+                                       .server_max_window_bits = window_bits,
+                                       .client_max_window_bits = window_bits};
+  }
   const std::size_t read_size = 1 + data[1] % 64;
   const Bytes stream(data + 2, data + size);
 
@@ -58,6 +94,11 @@ int frame_fuzz(const std::uint8_t* data, std::size_t size) {
     if (!assembler.feed(MutableByteView(piece_input).subspan(at, length))) break;
   }
   if (whole.log != pieces.log) std::abort();
+
+  if (options.deflate) {
+    options.max_message_size = 1u << 20;  // the payload itself must fit
+    check_round_trip(options, stream, read_size);
+  }
   return 0;
 }
 

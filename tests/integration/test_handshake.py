@@ -58,6 +58,15 @@ class AgainstPythonWebsockets(unittest.TestCase):
         self.assertEqual(report["negotiated"]["subprotocol"], "chat")
         self.assertEqual(report["negotiated"]["extensions"][0]["name"], "permessage-deflate")
 
+    def test_a_compressed_message_before_the_servers_close_is_inflated(self):
+        # Read as it is, the compressed text would be invalid UTF-8 (1007).
+        with python_peer("ws_server.py", "--deflate", "--greet", "Hello, κόσμε " * 10) as server:
+            result, report = handshake_json(server.url, "--deflate")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIsNone(report["close"]["violation"])
+        self.assertEqual(report["close"]["messages_before_close"], 1)
+        self.assertEqual(report["close"]["received_code"], 1000)
+
     def test_version_probe_is_refused_with_the_supported_versions(self):
         with python_peer("ws_server.py") as server:
             result, report = handshake_json(server.url, "--ws-version", "8")

@@ -7,6 +7,7 @@
 
 #include "codec/close.h"
 #include "codec/frame.h"
+#include "codec/message_encoder.h"
 #include "support/chunks.h"
 
 namespace wsprobe::net {
@@ -164,6 +165,68 @@ TEST(ServerSession, ClosesWithTheRulesCodeOnAViolation) {
     EXPECT_EQ(outcome.log.back(), "closed " + std::to_string(c.code) + ": " + c.reason);
     EXPECT_EQ(outcome.phase, ServerSession::Phase::closing);
   }
+}
+
+// A client's compressed message (RSV1) in one masked frame.
+Bytes compressed_client_frame(Opcode opcode, std::string_view compressed_hex) {
+  codec::FrameHeader header;
+  header.rsv = codec::rsv1_bit;
+  header.opcode = static_cast<std::uint8_t>(opcode);
+  header.masked = true;
+  header.mask_key = {0x37, 0xfa, 0x21, 0x3d};
+  return codec::build_frame(header, test::from_hex(compressed_hex));
+}
+
+const std::string deflate_offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+
+TEST(ServerSession, WithDeflateInflatesTheClientsMessagesAndCompressesTheEchoes) {
+  ServerSessionOptions options;
+  options.handshake.accept_deflate = true;
+  // RFC 7692 7.2.3.2: "Hello" twice, the second referring back into the first, both ways.
+  const Outcome outcome = run(concat({bytes_of(request_head("/chat", deflate_offer)),
+                                      compressed_client_frame(Opcode::text, "f2 48 cd c9 c9 07 00"),
+                                      compressed_client_frame(Opcode::text, "f2 00 11 00 00"),
+                                      client_frame(Opcode::binary, "plain")}),
+                              options);
+  const std::string accepted =
+      upgraded.substr(0, upgraded.size() - 2) + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n";
+  // The echo of "plain": compressed after the two "Hello"s, with the same window.
+  codec::MessageEncoder server({.as = codec::Role::server, .deflate = codec::DeflateAgreement{}});
+  server.message(Opcode::text, bytes_of("Hello"));
+  server.message(Opcode::text, bytes_of("Hello"));
+  const Bytes plain_echo = server.message(Opcode::binary, bytes_of("plain"));
+  EXPECT_EQ(test::to_hex(outcome.output),
+            test::to_hex(concat({bytes_of(accepted), test::from_hex("c1 07 f2 48 cd c9 c9 07 00"),
+                                 test::from_hex("c1 05 f2 00 11 00 00"), plain_echo})));
+  EXPECT_EQ(outcome.log, std::vector<std::string>{"upgraded /chat extensions=permessage-deflate"});
+}
+
+TEST(ServerSession, WithDeflateClosesOnCompressionViolations) {
+  ServerSessionOptions options;
+  options.handshake.accept_deflate = true;
+  options.max_message_size = 99;
+  const std::vector<ViolationCase> cases = {
+      {"corrupt", compressed_client_frame(Opcode::text, "ff ff ff"), 1007,
+       "RFC 7692 7.2.2: compressed message does not inflate (invalid block type)"},
+      {"100 zeros", compressed_client_frame(Opcode::binary, "62 60 a0 3d 00 00"), 1009,
+       "RFC 6455 10.4: message larger than the limit (at least 100 bytes after inflating, limit 99)"},
+      {"RSV1 on a ping", compressed_client_frame(Opcode::ping, ""), 1002,
+       "RFC 7692 6.1: RSV1 (compressed) set on a control frame (ping frame)"},
+  };
+  for (const ViolationCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Outcome outcome = run(concat({bytes_of(request_head("/", deflate_offer)), c.frames}), options);
+    EXPECT_TRUE(codec::as_chars(outcome.output).ends_with(codec::as_chars(server_close(c.code, c.reason))));
+    EXPECT_EQ(outcome.log.back(), "closed " + std::to_string(c.code) + ": " + c.reason);
+  }
+}
+
+TEST(ServerSession, DeclinesDeflateUnlessAskedToAccept) {
+  const Outcome outcome = run(concat({bytes_of(request_head("/", deflate_offer)),
+                                      compressed_client_frame(Opcode::text, "f2 48 cd c9 c9 07 00")}));
+  EXPECT_TRUE(codec::as_chars(outcome.output).starts_with(upgraded));
+  EXPECT_EQ(outcome.log.back(),
+            "closed 1002: RFC 6455 5.2: reserved bits set without a negotiated extension (RSV1 on a text frame)");
 }
 
 TEST(ServerSession, EchoesAMessageOfExactlyTheLimit) {

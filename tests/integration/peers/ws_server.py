@@ -1,8 +1,10 @@
 """A WebSocket echo server built on Python's websockets (Debian's python3-websockets),
 a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
 
-Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate] [--close-after N --close-code C]
+Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate] [--greet TEXT]
+                    [--close-after N --close-code C]
 
+--greet sends TEXT to each client right after the handshake (compressed, with --deflate).
 --close-after N: after echoing N messages the server closes with --close-code (default 1000).
 """
 import argparse
@@ -12,10 +14,12 @@ import sys
 import websockets
 
 
-def echo_handler(close_after, close_code):
+def echo_handler(greeting, close_after, close_code):
     async def echo(websocket, path=None):
         count = 0
         try:
+            if greeting is not None:
+                await websocket.send(greeting)
             async for message in websocket:
                 await websocket.send(message)
                 count += 1
@@ -32,11 +36,12 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--subprotocol", action="append", default=[])
     parser.add_argument("--deflate", action="store_true")
+    parser.add_argument("--greet")
     parser.add_argument("--close-after", type=int, default=0)
     parser.add_argument("--close-code", type=int, default=1000)
     args = parser.parse_args()
     server = await websockets.serve(
-        echo_handler(args.close_after, args.close_code),
+        echo_handler(args.greet, args.close_after, args.close_code),
         args.host,
         0,
         subprotocols=args.subprotocol or None,
