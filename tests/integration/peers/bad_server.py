@@ -15,6 +15,7 @@ Usage: bad_server.py MODE
   escape-header    a 101 with an ESC byte in a header value (not allowed in HTTP)
   frames HEX       a valid 101, then the bytes HEX as frames; then reads until the client leaves
   drop             a valid 101, one text frame "bye", then closes TCP without a Close
+  deflate-frames HEX  like frames, with permessage-deflate accepted in the 101
 """
 import base64
 import hashlib
@@ -44,10 +45,11 @@ def accept_for(head):
     return ""
 
 
-def upgrade(accept):
+def upgrade(accept, extensions=None):
+    extra = f"Sec-WebSocket-Extensions: {extensions}\r\n" if extensions else ""
     return (
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+        f"Sec-WebSocket-Accept: {accept}\r\n{extra}\r\n"
     ).encode()
 
 
@@ -86,6 +88,10 @@ def serve(conn, mode):
         conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
     elif mode == "frames":
         conn.sendall(upgrade(accept_for(head)) + bytes.fromhex(sys.argv[2]))
+        while conn.recv(4096):
+            pass
+    elif mode == "deflate-frames":
+        conn.sendall(upgrade(accept_for(head), "permessage-deflate") + bytes.fromhex(sys.argv[2]))
         while conn.recv(4096):
             pass
     elif mode == "drop":
