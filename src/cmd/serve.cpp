@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "cli/errors.h"
 #include "cli/options.h"
+#include "cli/units.h"
 #include "cmd/commands.h"
 #include "codec/http_syntax.h"
 #include "net/server.h"
@@ -27,6 +29,9 @@ struct ServeOptions {
   std::uint64_t max_message_size = codec::default_max_message_size;
   bool deflate = false;
   Milliseconds handshake_timeout{10'000};
+  net::ServerFaults faults;
+  std::vector<std::string> close_after;
+  std::uint64_t refuse_first = 0;
   Milliseconds sse_interval{1000};
   std::optional<Milliseconds> sse_retry;
   std::string tls_cert, tls_key;
@@ -67,6 +72,20 @@ int serve(const ServeOptions& options) {
   server_options.session.handshake.accept_deflate = options.deflate;
   server_options.session.max_message_size = options.max_message_size;
   server_options.session.sse = {options.sse_interval, options.sse_retry};
+  server_options.session.faults = options.faults;
+  server_options.refuse_first = options.refuse_first;
+  if (!options.close_after.empty()) {
+    const auto after = parse_duration(options.close_after[0]);
+    unsigned code_value = 0;
+    const std::string& code_text = options.close_after[1];
+    const auto [end, error] = std::from_chars(code_text.data(), code_text.data() + code_text.size(), code_value);
+    const bool code_ok = error == std::errc() && end == code_text.data() + code_text.size() && code_value <= 65535;
+    const std::optional<std::uint16_t> code =
+        code_ok ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(code_value)) : std::nullopt;
+    if (!after || !code) throw usage_error("--close-after takes a duration and a close code, e.g. --close-after 5s 1001");
+    server_options.session.faults.close_after = *after;
+    server_options.session.faults.close_code = *code;
+  }
   server_options.handshake_timeout = options.handshake_timeout;
   if (options.verbose) server_options.log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   net::Server server(std::move(server_options));
@@ -96,6 +115,18 @@ cli::Run setup_serve(CLI::App& app) {
   app.add_flag("--deflate", options->deflate,
                "accept the client's first valid permessage-deflate offer (RFC 7692) as offered: inflate its "
                "messages, compress the echoes");
+  net::ServerFaults& faults = options->faults;
+  cli::add_duration_option(app, "--drop-after", faults.drop_after,
+                           "fault: close TCP without a Close this long after each upgrade");
+  app.add_option("--close-after", options->close_after, "fault: send a Close with CODE this long after each upgrade")
+      ->expected(2)
+      ->type_name("DURATION CODE");
+  app.add_option("--refuse-first", options->refuse_first, "fault: answer the first N connections with 503");
+  cli::add_duration_option(app, "--idle-timeout", faults.idle_timeout,
+                           "fault: Close 1001 after this long without a frame from the client");
+  cli::add_duration_option(app, "--ping-interval", faults.ping_interval, "ping each client this often");
+  cli::add_duration_option(app, "--pong-delay", faults.pong_delay, "fault: answer pings this late");
+  app.add_flag("--no-pong", faults.no_pong, "fault: never answer pings");
   cli::add_duration_option(app, "--sse-interval", options->sse_interval, "time between the events of GET /sse");
   cli::add_duration_option(app, "--sse-retry", options->sse_retry, "send this reconnection time (retry:) on /sse");
   cli::add_duration_option(app, "--handshake-timeout", options->handshake_timeout,

@@ -209,6 +209,7 @@ void Server::accept_connections() {
       continue;
     }
     watch(epoll_.get(), EPOLL_CTL_ADD, connection->stream.fd(), EPOLLIN, id);
+    if (id - first_connection_id < options_.refuse_first) connection->session.refuse_upgrade();
     Connection& added = *connections_.emplace(id, std::move(connection)).first->second;
     set_timer(added, Timer::handshake, Clock::now() + options_.handshake_timeout);
   }

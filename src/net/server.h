@@ -27,6 +27,7 @@ struct ServerOptions {
   std::uint16_t port = 9001;       // 0: any free port
   SSL_CTX* tls = nullptr;          // not owned, outlives the server; nullptr: plain ws://
   ServerSessionOptions session;
+  std::uint64_t refuse_first = 0;  // the first N connections are refused with 503 (--refuse-first)
   // How long a client may take from TCP connect to a complete request head.
   Milliseconds handshake_timeout{10'000};
   // Gets one line per connection event ("127.0.0.1:50312 upgraded /chat"); may be empty.

@@ -28,6 +28,7 @@ std::string_view close_reason(std::string_view text) {
 ServerSession::ServerSession(const ServerSessionOptions& options) : options_(options) {}
 
 void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now) {
+  now_ = now;
   if (phase_ == Phase::handshake) {
     const codec::RequestHeadParser::Event event = head_parser_.next(bytes);
     switch (event.step) {
@@ -36,6 +37,14 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
       case codec::RequestHeadParser::Step::violation:
         return answer(codec::answer_malformed_head(head_parser_.violation()));
       case codec::RequestHeadParser::Step::complete:
+        if (refuse_) {
+          output_.append(codec::as_bytes(std::string_view(
+              "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 28\r\n"
+              "Connection: close\r\n\r\nrefused on purpose (--refuse-first)")));
+          phase_ = Phase::closing;
+          log_.push_back("refused 503 (--refuse-first)");
+          return;
+        }
         sse_ = SseEndpoint::for_request(head_parser_.head(), options_.sse, now);
         if (sse_) return start_stream();
         answer(codec::answer_handshake(head_parser_.head(), options_.handshake));
@@ -54,11 +63,49 @@ void ServerSession::start_stream() {
 }
 
 std::optional<ServerSession::Clock::time_point> ServerSession::next_wakeup() const {
-  if (phase_ != Phase::streaming) return std::nullopt;
-  return sse_->next_due();
+  if (phase_ == Phase::streaming) return sse_->next_due();
+  if (phase_ != Phase::open) return std::nullopt;
+  const ServerFaults& faults = options_.faults;
+  std::optional<Clock::time_point> next;
+  auto consider = [&next](Clock::time_point when) { next = next ? std::min(*next, when) : when; };
+  if (faults.drop_after) consider(opened_at_ + *faults.drop_after);
+  if (faults.close_after && !close_sent_by_fault_) consider(opened_at_ + *faults.close_after);
+  if (faults.idle_timeout) consider(last_frame_at_ + *faults.idle_timeout);
+  if (next_ping_) consider(*next_ping_);
+  for (const auto& [due, payload] : delayed_pongs_) consider(due);
+  return next;
+}
+
+void ServerSession::play_faults(Clock::time_point now) {
+  const ServerFaults& faults = options_.faults;
+  for (auto it = delayed_pongs_.begin(); it != delayed_pongs_.end();) {
+    if (it->first > now) {
+      ++it;
+      continue;
+    }
+    send_frame(codec::Opcode::pong, it->second);
+    it = delayed_pongs_.erase(it);
+  }
+  if (next_ping_ && now >= *next_ping_) {
+    send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
+    *next_ping_ += *faults.ping_interval;
+  }
+  if (faults.drop_after && now >= opened_at_ + *faults.drop_after) {
+    phase_ = Phase::closing;  // no Close: the loop closes TCP once the output is out
+    log_.push_back("dropped TCP without a Close (--drop-after)" + after_messages());
+  } else if (faults.close_after && !close_sent_by_fault_ && now >= opened_at_ + *faults.close_after) {
+    close_sent_by_fault_ = true;
+    send_close(faults.close_code, "close-after");
+    log_.push_back("closed " + std::to_string(faults.close_code) + " by server (--close-after)" + after_messages());
+  } else if (faults.idle_timeout && now >= last_frame_at_ + *faults.idle_timeout) {
+    send_close(1001, "idle timeout");
+    log_.push_back("closed 1001 by server (--idle-timeout)" + after_messages());
+  }
 }
 
 void ServerSession::wake(Clock::time_point now) {
+  now_ = now;
+  if (phase_ == Phase::open) return play_faults(now);
   if (phase_ != Phase::streaming) return;
   output_.append(codec::as_bytes(sse_->due(now)));
   if (sse_->next_due()) return;
@@ -70,6 +117,8 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
   output_.append(codec::as_bytes(answer.response));
   if (answer.accepted()) {
     phase_ = Phase::open;
+    opened_at_ = last_frame_at_ = now_;
+    if (options_.faults.ping_interval) next_ping_ = now_ + *options_.faults.ping_interval;
     assembler_.emplace(
         codec::AssemblerOptions{
             .from = codec::Role::client, .max_message_size = options_.max_message_size, .deflate = answer.deflate},
@@ -85,6 +134,8 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
   }
 }
 
+void ServerSession::on_frame(const codec::FrameHeader&) { last_frame_at_ = now_; }
+
 void ServerSession::on_message(codec::Opcode type, ByteView payload) {
   if (phase_ != Phase::open) return;
   ++messages_;
@@ -92,7 +143,12 @@ void ServerSession::on_message(codec::Opcode type, ByteView payload) {
 }
 
 void ServerSession::on_ping(ByteView payload) {
-  if (phase_ == Phase::open) send_frame(codec::Opcode::pong, payload);
+  if (phase_ != Phase::open || options_.faults.no_pong) return;
+  if (options_.faults.pong_delay) {
+    delayed_pongs_.emplace_back(now_ + *options_.faults.pong_delay, codec::Bytes(payload.begin(), payload.end()));
+  } else {
+    send_frame(codec::Opcode::pong, payload);
+  }
 }
 
 void ServerSession::on_close(const codec::CloseFrame& close) {

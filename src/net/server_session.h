@@ -2,7 +2,9 @@
 // One connection of the built-in server as a state machine over the codec: the
 // opening handshake, then echoed messages, pongs and the closing handshake. Bytes
 // in, bytes and log lines out; the server loop (server.h) does the I/O.
+#include <chrono>
 #include <cstdint>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,10 +19,23 @@
 
 namespace wsprobe::net {
 
+// Faults the server plays on purpose, so that clients' liveness handling can be
+// tested without luck (wsprobe serve --drop-after ... --no-pong).
+struct ServerFaults {
+  std::optional<std::chrono::milliseconds> drop_after;  // TCP closed without a Close, this long after the upgrade
+  std::optional<std::chrono::milliseconds> close_after; // a Close with close_code, this long after the upgrade
+  std::uint16_t close_code = 1000;
+  std::optional<std::chrono::milliseconds> idle_timeout;   // Close 1001 after this long without a client frame
+  std::optional<std::chrono::milliseconds> ping_interval;  // the server pings this often
+  std::optional<std::chrono::milliseconds> pong_delay;     // pongs are sent this late
+  bool no_pong = false;                                    // pings are never answered
+};
+
 struct ServerSessionOptions {
   codec::ServerHandshakePolicy handshake;
   std::uint64_t max_message_size = codec::default_max_message_size;
   SseOptions sse;
+  ServerFaults faults;
 };
 
 class ServerSession : private codec::MessageHandler {
@@ -48,6 +63,8 @@ class ServerSession : private codec::MessageHandler {
   void wake(Clock::time_point now);
   // The server is stopping: an open connection gets Close 1001 (Going Away).
   void go_away();
+  // --refuse-first: this connection's upgrade is answered with 503.
+  void refuse_upgrade() { refuse_ = true; }
   // The connection ended before the session was closing: `why` is a short phrase,
   // e.g. "the client closed TCP" or "timed out after 10s".
   void connection_lost(std::string_view why);
@@ -61,6 +78,7 @@ class ServerSession : private codec::MessageHandler {
   std::vector<std::string> take_log();
 
  private:
+  void on_frame(const codec::FrameHeader& header) override;
   void on_message(codec::Opcode type, codec::ByteView payload) override;
   void on_ping(codec::ByteView payload) override;
   void on_close(const codec::CloseFrame& close) override;
@@ -68,6 +86,7 @@ class ServerSession : private codec::MessageHandler {
 
   void answer(const codec::HandshakeAnswer& answer);
   void start_stream();
+  void play_faults(Clock::time_point now);
   void send_frame(codec::Opcode opcode, codec::ByteView payload);
   void send_close(std::optional<std::uint16_t> code, std::string_view reason);
   std::string after_messages() const;
@@ -81,6 +100,14 @@ class ServerSession : private codec::MessageHandler {
   OutputBuffer output_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
   std::optional<SseEndpoint> sse_;
+  bool refuse_ = false;
+  // Fault timers, from the upgrade on (ServerFaults).
+  Clock::time_point now_{};
+  Clock::time_point opened_at_{};
+  Clock::time_point last_frame_at_{};
+  std::optional<Clock::time_point> next_ping_;
+  bool close_sent_by_fault_ = false;
+  std::vector<std::pair<Clock::time_point, codec::Bytes>> delayed_pongs_;
   std::vector<std::string> log_;
 };
 
