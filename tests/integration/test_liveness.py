@@ -1,0 +1,136 @@
+"""`wsprobe heartbeat` and `wsprobe reconnect` against `wsprobe serve` playing faults: the
+measured figures are checked against what the server was set to do."""
+import json
+import signal
+import statistics
+import subprocess
+import time
+import unittest
+
+from support import WSPROBE, run_wsprobe, serve
+
+
+def json_lines(result):
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def of_type(lines, kind):
+    return [line for line in lines if line["type"] == kind]
+
+
+class Heartbeat(unittest.TestCase):
+    def test_round_trips_include_the_servers_pong_delay(self):
+        with serve("--pong-delay", "200ms") as server:
+            result = run_wsprobe("heartbeat", server.url, "--interval", "300ms", "--count", "5", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        rtts = [pong["rtt_ms"] for pong in of_type(lines, "pong")]
+        self.assertEqual([pong["seq"] for pong in of_type(lines, "pong")], [1, 2, 3, 4, 5])
+        for rtt in rtts:
+            self.assertGreaterEqual(rtt, 200)
+            self.assertLessEqual(rtt, 215)
+        summary, = of_type(lines, "summary")
+        self.assertEqual((summary["sent"], summary["answered"], summary["lost"], summary["end"]), (5, 5, 0, "count"))
+        self.assertAlmostEqual(summary["rtt_ms"]["p50"], statistics.median_low(rtts), places=3)
+
+    def test_no_pong_means_lost_pings_and_a_dead_peer(self):
+        with serve("--no-pong") as server:
+            result = run_wsprobe("heartbeat", server.url, "--interval", "100ms", "--json")
+        self.assertEqual(result.returncode, 1)
+        lines = json_lines(result)
+        self.assertGreaterEqual(len(of_type(lines, "lost")), 1)
+        dead, = of_type(lines, "dead")
+        self.assertGreaterEqual(dead["silent_ms"], 200)
+        self.assertEqual(of_type(lines, "summary")[0]["end"], "peer_dead")
+
+    def test_server_pings_are_answered_and_their_cadence_reported(self):
+        with serve("--ping-interval", "100ms") as server:
+            result = run_wsprobe("heartbeat", server.url, "--interval", "1s", "--duration", "1050ms", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary, = of_type(json_lines(result), "summary")
+        self.assertGreaterEqual(summary["server_pings"], 9)
+        self.assertAlmostEqual(summary["server_ping_interval_ms"], 100, delta=10)
+
+
+class IdleTimeoutDiscovery(unittest.TestCase):
+    def idle(self, *serve_args, max_="5s"):
+        with serve(*serve_args) as server:
+            result = run_wsprobe("heartbeat", server.url, "--idle", "--max", max_, "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary, = of_type(json_lines(result), "summary")
+        return summary
+
+    def test_the_idle_timeout_is_measured_within_five_percent(self):
+        summary = self.idle("--idle-timeout", "1s")
+        self.assertAlmostEqual(summary["lived_ms"], 1000, delta=50)
+        closed = summary["closed"]
+        self.assertEqual((closed["code"], closed["reason"], closed["by_server"]), (1001, "idle timeout", True))
+        self.assertTrue(closed["close_frame"])
+
+    def test_a_dropped_connection_is_told_apart_from_a_close(self):
+        summary = self.idle("--drop-after", "500ms")
+        self.assertAlmostEqual(summary["lived_ms"], 500, delta=25)
+        self.assertEqual((summary["closed"]["close_frame"], summary["closed"]["tcp"]), (False, "fin"))
+
+    def test_max_bounds_the_wait(self):
+        summary = self.idle(max_="300ms")
+        self.assertEqual(summary["end"], "duration")
+        self.assertAlmostEqual(summary["lived_ms"], 300, delta=50)
+
+
+class Reconnect(unittest.TestCase):
+    def test_refusals_count_and_a_success_opens(self):
+        with serve("--refuse-first", "2", "--drop-after", "300ms") as server:
+            result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--max-retries", "3",
+                                 "--duration", "1500ms", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([f["in_a_row"] for f in of_type(lines, "failed")], [1, 2])
+        self.assertEqual(of_type(lines, "opened")[0]["attempt"], 3)
+        closed = of_type(lines, "closed")
+        self.assertGreaterEqual(len(closed), 2)
+        self.assertTrue(all(c["cause"] == "dropped" for c in closed))
+        summary, = of_type(lines, "summary")
+        self.assertEqual(summary["disconnects"]["dropped"], len(closed))
+        self.assertAlmostEqual(summary["recovery_mean_ms"], 100, delta=40)
+
+    def test_gives_up_after_exactly_max_retries_failures_in_a_row(self):
+        with serve("--refuse-first", "100") as server:
+            result = run_wsprobe("reconnect", server.url, "--retry-interval", "50ms", "--max-retries", "4", "--json")
+        self.assertEqual(result.returncode, 1)
+        lines = json_lines(result)
+        self.assertEqual(len(of_type(lines, "attempt")), 4)
+        self.assertEqual(of_type(lines, "failed")[-1]["retry_in_ms"], None)
+        self.assertEqual(of_type(lines, "summary")[0]["end"], "gave_up")
+
+    def test_close_after_is_a_cause_and_subscriptions_are_renewed(self):
+        with serve("--close-after", "200ms", "4000") as server:
+            result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--send", "subscribe",
+                                 "--duration", "1s", "--json")
+        lines = json_lines(result)
+        summary, = of_type(lines, "summary")
+        self.assertGreaterEqual(summary["disconnects"]["close 4000"], 2)
+        self.assertGreaterEqual(summary["messages_received"], summary["opens"])  # every open echoed "subscribe"
+
+    def test_ctrl_c_closes_with_1001_and_prints_the_summary(self):
+        with serve("-v") as server:
+            process = subprocess.Popen([WSPROBE, "reconnect", server.url, "--json"], stdout=subprocess.PIPE, text=True)
+            try:
+                for line in process.stdout:  # bounded: the process ends within the test's timeout
+                    if '"opened"' in line:
+                        break
+                process.send_signal(signal.SIGINT)
+                output, _ = process.communicate(timeout=10)
+            finally:
+                process.kill()
+                process.wait(timeout=10)
+                process.stdout.close()
+            server.stop()
+            log = server.stderr_text()
+        self.assertEqual(process.returncode, 0)
+        self.assertIn('"end":"interrupted"', output)
+        self.assertIn("closed 1001 by client", log)
+
+
+if __name__ == "__main__":
+    unittest.main()
