@@ -84,18 +84,27 @@ bool MessageAssembler::take_payload(ByteView slice, bool frame_end) {
     control_size_ += slice.size();
     return !frame_end || finish_control();
   }
-  const std::size_t unchecked = message_.size();
   const bool message_end = frame_end && frame_.fin;
-  if (message_compressed_) {
-    // Inflated as it arrives, so that the size cap and UTF-8 fail as early as they can.
-    std::optional<Violation> violation = inflater_->inflate(slice, message_);
-    if (!violation && message_end) violation = inflater_->finish_message(message_);
-    if (violation) return fail(std::move(*violation));
-  } else {
+  const std::size_t unchecked = message_.size();
+  if (!message_compressed_) {
     message_.insert(message_.end(), slice.begin(), slice.end());
+    return check_text_from(unchecked) && (!message_end || finish_message());
   }
-  if (!check_text_from(unchecked)) return false;
+  // Inflated as it arrives, so that the size cap and UTF-8 fail as early as they can.
+  if (!check_inflated(inflater_->inflate(slice, message_), unchecked)) return false;
   if (!message_end) return true;
+  const std::size_t tail_start = message_.size();
+  return check_inflated(inflater_->finish_message(message_), tail_start) && finish_message();
+}
+
+// The text inflated before the inflater's violation is checked first, as it would have
+// been had the input been split just before the violation.
+bool MessageAssembler::check_inflated(std::optional<Violation> violation, std::size_t unchecked) {
+  if (!check_text_from(unchecked)) return false;
+  return !violation || fail(std::move(*violation));
+}
+
+bool MessageAssembler::finish_message() {
   if (message_type_ == Opcode::text && !utf8_.complete()) {
     return fail(Rule::text_not_utf8, "sequence cut off at the end of the message");
   }

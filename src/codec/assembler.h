@@ -63,7 +63,9 @@ class MessageAssembler {
  private:
   bool begin_frame(const FrameHeader& header);
   bool take_payload(ByteView slice, bool frame_end);
+  bool check_inflated(std::optional<Violation> violation, std::size_t unchecked);
   bool check_text_from(std::size_t offset);
+  bool finish_message();
   bool finish_control();
   bool fail(Violation violation);
   bool fail(Rule rule, std::string detail);

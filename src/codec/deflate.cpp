@@ -29,7 +29,7 @@ constexpr int max_window_bits = 15;
 uInt piece(std::size_t size) { return static_cast<uInt>(std::min(size, max_zlib_piece)); }
 
 void check_window_bits(const DeflateParameters& parameters) {
-  if (parameters.window_bits < 8 || parameters.window_bits > 15) {
+  if (parameters.window_bits < 8 || parameters.window_bits > max_window_bits) {
     throw std::invalid_argument("permessage-deflate window bits must be 8 to 15");
   }
 }
@@ -152,21 +152,22 @@ std::optional<Violation> MessageInflater::run(ByteView compressed, Bytes& messag
       handed_over += z.avail_in;
     }
     const std::uint64_t room_to_limit = limit - message.size();
-    const std::size_t room = room_to_limit >= output.size() ? output.size() : static_cast<std::size_t>(room_to_limit + 1);
+    const std::size_t room =
+        room_to_limit >= output.size() ? output.size() : static_cast<std::size_t>(room_to_limit + 1);
     z.next_out = output.data();
     z.avail_out = static_cast<uInt>(room);
     const int status = ::inflate(&z, Z_SYNC_FLUSH);
     const bool output_full = z.avail_out == 0;
+    append_within(message, ByteView(output.data(), room - z.avail_out), capacity_limit);
+    // zlib may go on past the byte that passed the limit, to an error after it.
+    if (message.size() > limit) {
+      return Violation{Rule::message_too_big, "at least " + std::to_string(message.size()) +
+                                                  " bytes after inflating, limit " + std::to_string(limit)};
+    }
     if (status == Z_DATA_ERROR) {
       return Violation{Rule::deflate_corrupt_data, z.msg != nullptr ? z.msg : "inflate failed"};
     }
     if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) zlib_failure(status, "inflate");
-    append_within(message, ByteView(output.data(), room - z.avail_out), capacity_limit);
-    if (message.size() > limit) {
-      return Violation{Rule::message_too_big,
-                       "at least " + std::to_string(message.size()) + " bytes after inflating, limit " +
-                           std::to_string(limit)};
-    }
     if (status == Z_STREAM_END) {
       restart_stream();
       at_block_boundary_ = true;

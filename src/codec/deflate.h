@@ -68,7 +68,8 @@ class MessageInflater {
 
   // Inflates the next compressed bytes of the current message onto the end of
   // `message`, which holds the message inflated so far. A violation
-  // (deflate.corrupt-data, message.too-big) ends the inflater's use.
+  // (deflate.corrupt-data, message.too-big) ends the inflater's use; `message` then
+  // holds what was inflated before it (one byte past the limit for message.too-big).
   std::optional<Violation> inflate(ByteView compressed, Bytes& message);
   // The current message's compressed bytes are all in: inflates the stripped tail,
   // checks that the data ended on a block boundary, and empties the window when the

@@ -195,7 +195,7 @@ std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, 
 
 void ServerSession::send_frame(codec::Opcode opcode, ByteView payload) {
   output_.append(codec::is_control_opcode(static_cast<std::uint8_t>(opcode)) ? encoder_->control(opcode, payload)
-                                                                              : encoder_->message(opcode, payload));
+                                                                             : encoder_->message(opcode, payload));
 }
 
 void ServerSession::send_close(std::optional<std::uint16_t> code, std::string_view reason) {

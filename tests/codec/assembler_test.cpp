@@ -156,8 +156,7 @@ TEST(MessageAssembler, ViolationDetailsSayWhatWasSeen) {
 TEST(MessageAssembler, CompressedMessageViolationsSayWhetherBeforeOrAfterInflating) {
   auto violation_for = [](const char* hex, std::uint64_t max) {
     RecordingHandler handler;
-    MessageAssembler assembler({.from = Role::server, .max_message_size = max, .deflate = DeflateAgreement{}},
-                               handler);
+    MessageAssembler assembler({.from = Role::server, .max_message_size = max, .deflate = DeflateAgreement{}}, handler);
     Bytes input = from_hex(hex);
     assembler.feed(input);
     return handler.last_violation.describe();

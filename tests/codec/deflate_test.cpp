@@ -120,11 +120,11 @@ TEST(MessageDeflater, RejectsWindowBitsOutsideEightToFifteen) {
 // RFC 7692 7.2.3.1 and 7.2.3.3 to 7.2.3.6, fed in every chunking.
 TEST(MessageInflater, InflatesTheRfcExamplesHoweverTheyAreSplit) {
   const std::vector<std::pair<const char*, const char*>> examples = {
-      {"f2 48 cd c9 c9 07 00", "Hello"},                           // one fixed-Huffman block
-      {"00 05 00 fa ff 48 65 6c 6c 6f 00", "Hello"},               // a stored block
-      {"f3 48 cd c9 c9 07 00 00", "Hello"},                        // a BFINAL block, then a stored block's header
-      {"f2 48 05 00 00 00 ff ff ca c9 c9 07 00", "Hello"},         // two blocks, flushed in between
-      {"00", ""},                                                  // an empty message
+      {"f2 48 cd c9 c9 07 00", "Hello"},                    // one fixed-Huffman block
+      {"00 05 00 fa ff 48 65 6c 6c 6f 00", "Hello"},        // a stored block
+      {"f3 48 cd c9 c9 07 00 00", "Hello"},                 // a BFINAL block, then a stored block's header
+      {"f2 48 05 00 00 00 ff ff ca c9 c9 07 00", "Hello"},  // two blocks, flushed in between
+      {"00", ""},                                           // an empty message
   };
   for (const auto& [hex, text] : examples) {
     for (const auto& chunks : chunkings(from_hex(hex))) {
@@ -213,7 +213,8 @@ TEST(MessageInflater, CorruptDataIsAViolation) {
     return inflate_message(inflater, from_hex(hex));
   };
   EXPECT_EQ(inflated("ff ff ff"), "violation deflate.corrupt-data (invalid block type)");
-  EXPECT_EQ(inflated("00 05 00 00 00 48 65 6c 6c 6f 00"), "violation deflate.corrupt-data (invalid stored block lengths)");
+  EXPECT_EQ(inflated("00 05 00 00 00 48 65 6c 6c 6f 00"),
+            "violation deflate.corrupt-data (invalid stored block lengths)");
   // "The quick brown fox..." cut after 5 bytes: the appended 00 00 ff ff cannot end its block.
   EXPECT_EQ(inflated("0a c9 48 55 28"), "violation deflate.corrupt-data (the message ends inside a deflate block)");
   // A BFINAL block and nothing after it: 00 00 ff ff alone is no complete block.
