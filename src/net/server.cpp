@@ -263,6 +263,12 @@ void Server::progress(Connection& connection) {
       connection.session.receive(codec::MutableByteView(scratch_).first(io.bytes));
       emit_log(connection);
       if (!flush(connection)) return;
+      // A short read drained a plain socket (epoll says when more comes): one recv
+      // saved per message. TLS may hold decrypted bytes, so it reads on until blocked.
+      if (io.bytes < scratch_.size() && !connection.stream.tls()) {
+        connection.read_wait = Stream::Wait::readable;
+        break;
+      }
     } else if (io.status == Stream::Io::Status::blocked) {
       connection.read_wait = io.wait;
       break;

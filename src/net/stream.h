@@ -38,6 +38,7 @@ class Stream {
 
   Io read(codec::MutableByteView buffer);
   Io write(codec::ByteView bytes);
+  bool tls() const { return ssl_ != nullptr; }
 
   // Ends our direction: TLS close_notify, then TCP FIN, so the client sees the
   // server close first (RFC 6455 7.1.1). Reads after it skip TLS: they only drain

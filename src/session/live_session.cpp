@@ -128,6 +128,8 @@ void LiveSession::readable() {
         stats_.bytes_received += read.size;
         // After a violation or the server's Close, further input is not processed (7.1.7, 1.4).
         if (!assembler_.failed() && !close_.received) assembler_.feed(codec::MutableByteView(read_buffer_).first(read.size));
+        // A short read drained a plain socket; TLS may hold decrypted bytes that poll cannot see.
+        if (read.size < read_buffer_.size() && !connection_.tls()) return;
         break;
       case net::ReadStatus::eof:
         return finish(TcpEnd::closed_by_server);
