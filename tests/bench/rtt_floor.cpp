@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,14 +65,17 @@ int main(int argc, char** argv) {
   checked(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), "getsockname");
   checked(::listen(listener, 1), "listen");
 
-  std::thread echo([&] {
+  // The echo side is another process, as `wsprobe serve` is for `wsprobe heartbeat`.
+  const pid_t echo = checked(::fork(), "fork");
+  if (echo == 0) {
     const int fd = checked(::accept(listener, nullptr, nullptr), "accept");
     const int on = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     std::vector<char> buffer(size);
     for (int i = 0; i < rounds; ++i) exchange(fd, buffer.data(), size, false);
     ::close(fd);
-  });
+    std::_Exit(0);
+  }
 
   const int client = checked(::socket(AF_INET, SOCK_STREAM, 0), "socket");
   checked(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), "connect");
@@ -85,7 +89,7 @@ int main(int argc, char** argv) {
     exchange(client, buffer.data(), size, true);
     micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
   }
-  echo.join();
+  ::waitpid(echo, nullptr, 0);
   ::close(client);
   ::close(listener);
   std::nth_element(micros.begin(), micros.begin() + static_cast<long>(micros.size() / 2), micros.end());
