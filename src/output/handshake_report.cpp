@@ -11,16 +11,6 @@
 namespace wsprobe::output {
 namespace {
 
-std::string_view tcp_end_name(session::TcpEnd end) {
-  switch (end) {
-    case session::TcpEnd::closed_by_server: return "closed_by_server";
-    case session::TcpEnd::reset: return "reset";
-    case session::TcpEnd::left_open: return "left_open";
-    case session::TcpEnd::closed_by_client: return "closed_by_client";
-  }
-  return "";
-}
-
 std::string params_text(const codec::Extension& extension) {
   std::string text = extension.name;
   for (const auto& param : extension.params) {
@@ -266,7 +256,7 @@ class JsonReporter : public HandshakeReporter {
     json_.field("received", frame.has_value());
     json_.field("received_code", frame && frame->code ? std::optional<int>(*frame->code) : std::nullopt);
     json_.field("received_reason", frame ? std::optional<std::string>(frame->reason) : std::nullopt);
-    json_.field("close_ms", close.close_ms).field("tcp", tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms);
+    json_.field("close_ms", close.close_ms).field("tcp", session::tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms);
     json_.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
     json_.field("messages_before_close", std::uint64_t{close.messages_before_close}).end_object();
   }

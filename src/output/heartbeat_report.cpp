@@ -6,6 +6,7 @@
 #include "output/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
+#include "output/json_lines.h"
 #include "output/style.h"
 
 namespace wsprobe::output {
@@ -106,59 +107,59 @@ class JsonHeartbeat : public session::HeartbeatReporter {
   JsonHeartbeat(const cli::OutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
 
   void state(session::ReadyState state) override {
-    JsonWriter json = start("state");
+    JsonWriter json = json_event("state");
     json.field("state", session::ready_state_name(state));
-    emit(json);
+    emit_json_line(json, out_);
   }
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
     if (!options_.verbose) return;
-    JsonWriter json = start("frame");
+    JsonWriter json = json_event("frame");
     frame_fields(json, outgoing, header, payload);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void message(codec::Opcode, codec::ByteView payload) override {
-    JsonWriter json = start("message");
+    JsonWriter json = json_event("message");
     json.field("size", std::uint64_t{payload.size()});
-    emit(json);
+    emit_json_line(json, out_);
   }
   void ping(codec::ByteView) override {}
   void pong(codec::ByteView) override {}
   void closed(const session::LiveClose& close) override {
-    JsonWriter json = start("close");
+    JsonWriter json = json_event("close");
     json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
                                                               : std::nullopt);
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
     json.field("server_first", close.server_first).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void pong_matched(std::uint64_t sequence, double rtt_ms) override {
-    JsonWriter json = start("pong");
+    JsonWriter json = json_event("pong");
     json.field("seq", sequence).field("rtt_ms", rtt_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) override {
-    JsonWriter json = start("unmatched_pong");
+    JsonWriter json = json_event("unmatched_pong");
     json.field("late", late).field("seq", sequence).field("data_hex", spaced_hex(payload));
-    emit(json);
+    emit_json_line(json, out_);
   }
   void ping_lost(std::uint64_t sequence, double after_ms) override {
-    JsonWriter json = start("lost");
+    JsonWriter json = json_event("lost");
     json.field("seq", sequence).field("after_ms", after_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void server_ping(double at_ms) override {
-    JsonWriter json = start("server_ping");
+    JsonWriter json = json_event("server_ping");
     json.field("at_ms", at_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void peer_dead(double silent_ms) override {
-    JsonWriter json = start("dead");
+    JsonWriter json = json_event("dead");
     json.field("silent_ms", silent_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void summary(const session::HeartbeatSummary& s) override {
-    JsonWriter json = start("summary");
+    JsonWriter json = json_event("summary");
     json.field("end", session::heartbeat_end_name(s.end)).field("sent", s.sent).field("answered", s.answered);
     json.field("lost", s.lost).field("unmatched", s.unmatched).key("rtt_ms").begin_object();
     json.field("samples", s.rtt.samples).field("min", s.rtt.min_ms).field("mean", s.rtt.mean_ms);
@@ -181,20 +182,10 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     } else {
       json.key("closed").null();
     }
-    emit(json);
+    emit_json_line(json, out_);
   }
 
  private:
-  static JsonWriter start(std::string_view type) {
-    JsonWriter json;
-    json.begin_object().field("type", type).field("ts", rfc3339_utc());
-    return json;
-  }
-  void emit(JsonWriter& json) {
-    json.end_object();
-    std::fputs((json.text() + "\n").c_str(), out_);
-    std::fflush(out_);
-  }
   cli::OutputOptions options_;
   std::FILE* out_;
 };

@@ -9,6 +9,7 @@
 #include "output/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
+#include "output/json_lines.h"
 #include "output/style.h"
 
 namespace wsprobe::output {
@@ -22,16 +23,6 @@ std::string base64(codec::ByteView bytes) {
       EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes.data(), static_cast<int>(bytes.size()));
   text.resize(static_cast<std::size_t>(size));
   return text;
-}
-
-std::string_view tcp_text(session::TcpEnd end) {
-  switch (end) {
-    case session::TcpEnd::closed_by_server: return "closed_by_server";
-    case session::TcpEnd::reset: return "reset";
-    case session::TcpEnd::left_open: return "left_open";
-    case session::TcpEnd::closed_by_client: return "closed_by_client";
-  }
-  return "";
 }
 
 std::string extensions_text(const codec::Negotiated& negotiated) {
@@ -94,7 +85,7 @@ class HumanLive : public LiveReporter {
     }
     if (close.sent_code) text += fmt::format(", we sent {}", *close.sent_code);
     text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.server_first ? "server" : "client",
-                        close.handshake_completed ? "completed" : "not completed", tcp_text(close.tcp));
+                        close.handshake_completed ? "completed" : "not completed", session::tcp_end_name(close.tcp));
     if (!close.tcp_error.empty()) text += " (" + escape_for_terminal(close.tcp_error) + ")";
     text += fmt::format("; CloseEvent code={} wasClean={}", close.event_code(), close.was_clean());
     line(close.was_clean() ? style_.dim(text) : style_.bad(text));
@@ -129,12 +120,12 @@ class JsonLive : public LiveReporter {
   JsonLive(const LiveOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
 
   void connecting(const std::string& url) override {
-    JsonWriter json = start("state");
+    JsonWriter json = json_event("state");
     json.field("state", "CONNECTING").field("url", url);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void opened(const codec::Negotiated& negotiated) override {
-    JsonWriter json = start("open");
+    JsonWriter json = json_event("open");
     json.field("subprotocol", negotiated.subprotocol).key("extensions").begin_array();
     for (const auto& extension : negotiated.extensions) {
       json.begin_object().field("name", extension.name).key("params").begin_object();
@@ -142,21 +133,21 @@ class JsonLive : public LiveReporter {
       json.end_object().end_object();
     }
     json.end_array();
-    emit(json);
+    emit_json_line(json, out_);
   }
   void state(session::ReadyState state) override {
-    JsonWriter json = start("state");
+    JsonWriter json = json_event("state");
     json.field("state", session::ready_state_name(state));
-    emit(json);
+    emit_json_line(json, out_);
   }
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView payload) override {
     if (!options_.common.verbose) return;
-    JsonWriter json = start("frame");
+    JsonWriter json = json_event("frame");
     frame_fields(json, outgoing, header, payload);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void message(codec::Opcode type, codec::ByteView payload) override {
-    JsonWriter json = start("message");
+    JsonWriter json = json_event("message");
     json.field("opcode", type == codec::Opcode::text ? "text" : "binary").field("size", std::uint64_t{payload.size()});
     const std::string_view chars(reinterpret_cast<const char*>(payload.data()), payload.size());
     if (type == codec::Opcode::text) {
@@ -164,52 +155,42 @@ class JsonLive : public LiveReporter {
     } else {
       json.field("data_base64", base64(payload));
     }
-    emit(json);
+    emit_json_line(json, out_);
   }
   void ping(codec::ByteView payload) override { control("ping", payload); }
   void pong(codec::ByteView payload) override { control("pong", payload); }
   void closed(const session::LiveClose& close) override {
-    JsonWriter json = start("close");
+    JsonWriter json = json_event("close");
     json.field("received", close.received.has_value());
     json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
                                                                : std::nullopt);
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
     json.field("sent_code", close.sent_code ? std::optional<int>(*close.sent_code) : std::nullopt);
     json.field("server_first", close.server_first).field("handshake_completed", close.handshake_completed);
-    json.field("tcp", tcp_text(close.tcp)).field("event_code", int{close.event_code()});
+    json.field("tcp", session::tcp_end_name(close.tcp)).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
     json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void note(const std::string& text) override {
-    JsonWriter json = start("note");
+    JsonWriter json = json_event("note");
     json.field("text", text);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void stats(const session::LiveStats& stats) override {
-    JsonWriter json = start("stats");
+    JsonWriter json = json_event("stats");
     json.field("messages_sent", stats.messages_sent).field("bytes_sent", stats.bytes_sent);
     json.field("messages_received", stats.messages_received).field("bytes_received", stats.bytes_received);
     json.field("buffered_high_water", stats.buffered_high_water);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
  private:
   void control(std::string_view kind, codec::ByteView payload) {
     if (!options_.show_control) return;
-    JsonWriter json = start(kind);
+    JsonWriter json = json_event(kind);
     json.field("data_hex", spaced_hex(payload));
-    emit(json);
-  }
-  static JsonWriter start(std::string_view type) {
-    JsonWriter json;
-    json.begin_object().field("type", type).field("ts", rfc3339_utc());
-    return json;
-  }
-  void emit(JsonWriter& json) {
-    json.end_object();
-    std::fputs((json.text() + "\n").c_str(), out_);
-    std::fflush(out_);
+    emit_json_line(json, out_);
   }
 
   LiveOutputOptions options_;

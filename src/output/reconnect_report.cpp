@@ -7,6 +7,7 @@
 #include "output/clock_text.h"
 #include "output/escape.h"
 #include "output/json.h"
+#include "output/json_lines.h"
 #include "output/style.h"
 
 namespace wsprobe::output {
@@ -73,30 +74,30 @@ class JsonReconnect : public session::ReconnectReporter {
   explicit JsonReconnect(std::FILE* out) : out_(out) {}
 
   void attempt(std::uint64_t number, double at_ms) override {
-    JsonWriter json = start("attempt");
+    JsonWriter json = json_event("attempt");
     json.field("attempt", number).field("at_ms", at_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void opened(std::uint64_t attempt, double at_ms) override {
-    JsonWriter json = start("opened");
+    JsonWriter json = json_event("opened");
     json.field("attempt", attempt).field("at_ms", at_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void failed(std::uint64_t attempt, const std::string& reason, std::uint64_t in_a_row,
               std::optional<std::chrono::milliseconds> retry_in) override {
-    JsonWriter json = start("failed");
+    JsonWriter json = json_event("failed");
     json.field("attempt", attempt).field("reason", reason).field("in_a_row", in_a_row);
     json.field("retry_in_ms", retry_in ? std::optional<std::int64_t>(retry_in->count()) : std::nullopt);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void closed(const std::string& cause, double lived_ms, std::optional<std::chrono::milliseconds> retry_in) override {
-    JsonWriter json = start("closed");
+    JsonWriter json = json_event("closed");
     json.field("cause", cause).field("lived_ms", lived_ms);
     json.field("retry_in_ms", retry_in ? std::optional<std::int64_t>(retry_in->count()) : std::nullopt);
-    emit(json);
+    emit_json_line(json, out_);
   }
   void summary(const session::ReconnectSummary& s) override {
-    JsonWriter json = start("summary");
+    JsonWriter json = json_event("summary");
     json.field("end", session::reconnect_end_name(s.end)).field("attempts", s.attempts).field("opens", s.opens);
     json.field("failures", s.failures).field("total_ms", s.total_ms).field("connected_ms", s.connected_ms);
     json.field("connected_share", share(s) / 100).key("disconnects").begin_object();
@@ -106,20 +107,10 @@ class JsonReconnect : public session::ReconnectReporter {
     json.field("recovery_mean_ms", recovery ? std::optional<double>(recovery->mean_ms) : std::nullopt);
     json.field("recovery_max_ms", recovery ? std::optional<double>(recovery->max_ms) : std::nullopt);
     json.field("messages_received", s.messages_received);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
  private:
-  static JsonWriter start(std::string_view type) {
-    JsonWriter json;
-    json.begin_object().field("type", type).field("ts", rfc3339_utc());
-    return json;
-  }
-  void emit(JsonWriter& json) {
-    json.end_object();
-    std::fputs((json.text() + "\n").c_str(), out_);
-    std::fflush(out_);
-  }
   std::FILE* out_;
 };
 

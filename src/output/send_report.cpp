@@ -12,16 +12,6 @@ namespace {
 
 constexpr std::size_t preview_size = 64;
 
-std::string_view tcp_name(session::TcpEnd end) {
-  switch (end) {
-    case session::TcpEnd::closed_by_server: return "closed_by_server";
-    case session::TcpEnd::reset: return "reset";
-    case session::TcpEnd::left_open: return "left_open";
-    case session::TcpEnd::closed_by_client: return "closed_by_client";
-  }
-  return "";
-}
-
 codec::ByteView preview_of(codec::ByteView payload) { return payload.first(std::min(payload.size(), preview_size)); }
 
 class HumanSend : public SendReporter {
@@ -101,7 +91,7 @@ class JsonSend : public SendReporter {
                                                               : std::nullopt);
     json.field("reason", reaction.close ? std::optional<std::string>(reaction.close->reason) : std::nullopt);
     json.field("close_ms", reaction.close_ms).end_object();
-    json.field("tcp", tcp_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
+    json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
     json.field("server_violation",
                reaction.violation ? std::optional<std::string>(reaction.violation->describe()) : std::nullopt);
     json.key("expected");

@@ -5,6 +5,7 @@
 #include "output/clock_text.h"
 #include "output/escape.h"
 #include "output/json.h"
+#include "output/json_lines.h"
 #include "output/style.h"
 
 namespace wsprobe::output {
@@ -125,7 +126,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
   JsonLinesReporter(const SseOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
 
   void open(const net::HttpResponseInfo& response) override {
-    JsonWriter json = start("open");
+    JsonWriter json = json_event("open");
     json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
     json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
     json.field("ttfb_ms", response.ttfb_ms).key("headers").begin_array();
@@ -134,72 +135,61 @@ class JsonLinesReporter : public session::EventSourceObserver {
       json.field("value", shown_header_value(field.name, field.value, options_.common.show_secrets)).end_object();
     }
     json.end_array();
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void event(const codec::SseEvent& event, double at_ms) override {
-    JsonWriter json = start("event");
+    JsonWriter json = json_event("event");
     json.field("event", event.type).field("data", event.data).field("id", event.last_event_id);
     json.field("at_ms", at_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void comment(std::string_view text, double at_ms) override {
     if (!options_.show_comments) return;
-    JsonWriter json = start("comment");
+    JsonWriter json = json_event("comment");
     json.field("text", text).field("at_ms", at_ms);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void body(codec::ByteView) override {}
 
   void retry(std::uint64_t milliseconds) override {
-    JsonWriter json = start("retry");
+    JsonWriter json = json_event("retry");
     json.field("reconnection_ms", milliseconds);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void warning(const session::HealthWarning& warning) override {
-    JsonWriter json = start("warning");
+    JsonWriter json = json_event("warning");
     json.field("id", warning.id).field("message", warning.message);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void error(const std::string& message, bool reconnecting) override {
-    JsonWriter json = start("error");
+    JsonWriter json = json_event("error");
     json.field("message", message).field("reconnecting", reconnecting);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
-    JsonWriter json = start("reconnect");
+    JsonWriter json = json_event("reconnect");
     json.field("delay_ms", std::int64_t{delay.count()}).field("last_event_id", last_event_id);
     json.field("attempt", attempt);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects, int exit_code) override {
-    JsonWriter json = start("end");
+    JsonWriter json = json_event("end");
     json.field("reason", session::end_reason_name(reason)).field("exit_code", exit_code);
     json.field("events", summary.events).field("reconnects", reconnects).field("bytes", summary.bytes);
     json.field("first_byte_ms", summary.first_byte_ms).field("first_event_ms", summary.first_event_ms);
     json.field("longest_gap_ms", summary.longest_gap_ms).field("mean_gap_ms", summary.mean_gap_ms);
     json.field("bursts", summary.bursts);
-    emit(json);
+    emit_json_line(json, out_);
   }
 
  private:
-  static JsonWriter start(std::string_view type) {
-    JsonWriter json;
-    json.begin_object().field("type", type).field("ts", rfc3339_utc());
-    return json;
-  }
-  void emit(JsonWriter& json) {
-    json.end_object();
-    std::fputs(json.text().c_str(), out_);
-    std::fputc('\n', out_);
-    std::fflush(out_);
-  }
 
   SseOutputOptions options_;
   std::FILE* out_;

@@ -25,6 +25,16 @@ class CloseWatcher : public codec::MessageHandler {
 
 }  // namespace
 
+std::string_view tcp_end_name(TcpEnd end) {
+  switch (end) {
+    case TcpEnd::closed_by_server: return "closed_by_server";
+    case TcpEnd::reset: return "reset";
+    case TcpEnd::left_open: return "left_open";
+    case TcpEnd::closed_by_client: return "closed_by_client";
+  }
+  return "";
+}
+
 CloseExchange exchange_close(net::Connection& connection, codec::Bytes already_read,
                              const codec::AssemblerOptions& options, std::uint16_t code, const std::string& reason,
                              net::Deadline deadline, const FrameObserver& observe) {

@@ -13,6 +13,8 @@ namespace wsprobe::session {
 
 // How TCP ended after the closing handshake. The server should close first (7.1.1).
 enum class TcpEnd { closed_by_server, reset, left_open, closed_by_client };
+// "closed_by_server", "reset", "left_open", "closed_by_client": as JSON prints it.
+std::string_view tcp_end_name(TcpEnd end);
 
 struct CloseExchange {
   std::optional<codec::CloseFrame> server_close;  // the server's Close, when one came

@@ -1,0 +1,20 @@
+#include "output/json_lines.h"
+
+#include "output/clock_text.h"
+
+namespace wsprobe::output {
+
+JsonWriter json_event(std::string_view type) {
+  JsonWriter json;
+  json.begin_object().field("type", type).field("ts", rfc3339_utc());
+  return json;
+}
+
+void emit_json_line(JsonWriter& json, std::FILE* out) {
+  json.end_object();
+  std::fputs(json.text().c_str(), out);
+  std::fputc('\n', out);
+  std::fflush(out);
+}
+
+}  // namespace wsprobe::output
