@@ -105,9 +105,7 @@ class HumanLive : public LiveReporter {
          escape_for_terminal(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())));
   }
   void line(const std::string& text) {
-    if (options_.common.quiet) return;
-    std::fputs((style_.dim(time_of_day()) + " " + text + "\n").c_str(), out_);
-    std::fflush(out_);
+    if (!options_.common.quiet) print_timed_line(out_, style_, text);
   }
 
   LiveOutputOptions options_;

@@ -60,9 +60,7 @@ class HumanReconnect : public session::ReconnectReporter {
 
  private:
   void line(const std::string& text) {
-    if (options_.quiet) return;
-    std::fputs((style_.dim(time_of_day()) + " " + text + "\n").c_str(), out_);
-    std::fflush(out_);
+    if (!options_.quiet) print_timed_line(out_, style_, text);
   }
   cli::OutputOptions options_;
   std::FILE* out_;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "codec/http_syntax.h"
+#include "output/clock_text.h"
 
 namespace wsprobe::output {
 
@@ -16,6 +17,11 @@ Style Style::for_stream(std::FILE* stream) {
 std::string Style::paint(std::string_view code, std::string_view text) const {
   if (!color) return std::string(text);
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+void print_timed_line(std::FILE* out, const Style& style, const std::string& text) {
+  std::fputs((style.dim(time_of_day()) + " " + text + "\n").c_str(), out);
+  std::fflush(out);
 }
 
 bool is_secret_header(std::string_view name) {

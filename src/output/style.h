@@ -22,6 +22,9 @@ struct Style {
   std::string paint(std::string_view code, std::string_view text) const;
 };
 
+// A human event line: the time of day (dimmed), the text, flushed at once.
+void print_timed_line(std::FILE* out, const Style& style, const std::string& text);
+
 // Authorization, Proxy-Authorization, Cookie and Set-Cookie values are secrets.
 bool is_secret_header(std::string_view name);
 
