@@ -1,9 +1,12 @@
 """`wsprobe connect`: a live session against wsprobe serve, Python's websockets and broken
 servers; what a browser's WebSocket would show, and the exit codes."""
 import json
+import os
+import shutil
+import subprocess
 import unittest
 
-from support import python_peer, run_wsprobe, serve
+from support import WSPROBE, python_peer, run_wsprobe, serve
 
 
 def json_lines(result):
@@ -83,6 +86,22 @@ class Sessions(unittest.TestCase):
         self.assertEqual((stats["messages_sent"], stats["messages_received"]), (1, 1))
         self.assertEqual(stats["bytes_received"], 5)
         self.assertGreater(stats["buffered_high_water"], 0)
+
+
+class Terminal(unittest.TestCase):
+    def test_slash_commands_when_stdin_is_a_terminal(self):
+        # script(1) from util-linux gives wsprobe a pseudo-terminal as standard input.
+        self.assertTrue(shutil.which("script"), "script(1) is missing (Debian's bsdutils)")
+        with serve() as server:
+            result = subprocess.run(
+                ["script", "-qec", f"{WSPROBE} connect {server.url} --show-control", "/dev/null"],
+                input="/ping are you there\n/binary 01 02\n/help\n/close 4001 bye\n", capture_output=True,
+                text=True, timeout=30, env={**os.environ, "NO_COLOR": "1"})
+        output = result.stdout.replace("\r", "")
+        self.assertIn("< pong are you there", output)
+        self.assertIn("< [binary 2 bytes] 01 02", output)
+        self.assertIn("/close [code [why]]", output)
+        self.assertIn("CloseEvent code=4001", output)
 
 
 class BrokenServers(unittest.TestCase):
