@@ -14,6 +14,9 @@
 namespace wsprobe::cli {
 namespace {
 
+// The most a crafted frame carries: far above any server's limit, far below this machine's memory.
+constexpr std::uint64_t max_payload = 256 * 1024 * 1024;
+
 Failure bad_spec(std::string_view spec, const std::string& why) {
   return usage_error("--frame '" + std::string(spec) + "': " + why,
                      "see 'man wsprobe' (SEND) for the syntax, e.g. --frame text/fin=0:Hel");
@@ -54,7 +57,10 @@ codec::Bytes hex_payload(std::string_view spec, std::string_view text) {
     const std::size_t star = token.find('*');
     const auto unit = parse_hex(token.substr(0, star));
     const auto count = star == std::string_view::npos ? std::optional<std::uint64_t>(1) : number(token.substr(star + 1));
-    if (!unit || !count || *count > 64 * 1024 * 1024) throw bad_spec(spec, "bad hex payload '" + std::string(token) + "'");
+    if (!unit || !count) throw bad_spec(spec, "bad hex payload '" + std::string(token) + "'");
+    if (!unit->empty() && (*count > max_payload / unit->size() || bytes.size() + *count * unit->size() > max_payload)) {
+      throw bad_spec(spec, "payload over 256 MiB");
+    }
     for (std::uint64_t i = 0; i < *count; ++i) bytes.insert(bytes.end(), unit->begin(), unit->end());
   }
   return bytes;
@@ -71,9 +77,9 @@ codec::Bytes payload_of(std::string_view spec, std::uint8_t opcode, std::string_
     const std::string_view rest = text.substr(7);
     const std::size_t colon = rest.find(':');
     const auto count = number(rest.substr(0, colon));
-    if (colon == std::string_view::npos || !count || *count * (rest.size() - colon) > 256 * 1024 * 1024) {
-      throw bad_spec(spec, "repeat takes repeat:N:TEXT");
-    }
+    const std::size_t unit = colon == std::string_view::npos ? 0 : rest.size() - colon - 1;
+    if (colon == std::string_view::npos || !count) throw bad_spec(spec, "repeat takes repeat:N:TEXT");
+    if (unit != 0 && *count > max_payload / unit) throw bad_spec(spec, "payload over 256 MiB");
     codec::Bytes bytes;
     for (std::uint64_t i = 0; i < *count; ++i) bytes.insert(bytes.end(), rest.begin() + colon + 1, rest.end());
     return bytes;

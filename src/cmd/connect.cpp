@@ -66,10 +66,11 @@ int run_connect(const ConnectOptions& options) {
   const net::Deadline deadline = command_deadline(options.client, started);
   auto messages = initial_messages(options);
   const auto reporter = output::make_live_reporter(options.output, stdout);
-  const std::atomic<bool>& stop = net::stop_requested_on_signal();
 
   reporter->connecting(net::parse_ws_url(options.client.url).text());
   OpenedSession opened = open_session(options.client, deadline);
+  // Installed once open: until then Ctrl-C ends the command at once.
+  const std::atomic<bool>& stop = net::stop_requested_on_signal();
   net::Connection& connection = *opened.connection;
   reporter->opened(opened.report.negotiated);
   session::LiveSession live(connection, opened.exchange.after_head, opened.reading(options.client), opened.writing(),
@@ -148,21 +149,23 @@ int run_connect(const ConnectOptions& options) {
       break;
     }
 
-    pollfd fds[2] = {{connection.socket(), POLLIN, 0}, {STDIN_FILENO, 0, 0}};
+    pollfd fds[2] = {{connection.socket(), static_cast<short>(live.reading_paused() ? 0 : POLLIN), 0},
+                     {STDIN_FILENO, 0, 0}};
     if (live.buffered_amount() > 0) fds[0].events |= POLLOUT;
     // Backpressure, as bufferedAmount teaches it: read input only while little waits for the socket.
     const bool want_input = reading_stdin && live.state() == session::ReadyState::open &&
                             live.buffered_amount() < options.buffer_limit;
     if (want_input) fds[1].events = POLLIN;
     net::Deadline next = deadline;
-    for (const auto& end : {wait_end, close_end}) {
-      if (end) next = std::min(next, *end);
-    }
-    const auto wait_ms = std::clamp<long long>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1, 0, 200);
+    if (wait_end && live.state() == session::ReadyState::open) next = std::min(next, *wait_end);
+    if (close_end) next = std::min(next, *close_end);
+    const auto wait_ms = live.read_pending() ? 0
+                                             : std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                         next - now).count() + 1,
+                                                                     0, 200);
     if (::poll(fds, want_input ? 2 : 1, static_cast<int>(wait_ms)) < 0 && errno != EINTR) break;
 
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) live.readable();
+    if (live.read_pending() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) live.readable();
     if (fds[0].revents & POLLOUT) live.writable();
     if (want_input && (fds[1].revents & (POLLIN | POLLHUP))) {
       char chunk[4096];

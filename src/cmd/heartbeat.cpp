@@ -38,7 +38,8 @@ int run_heartbeat(HeartbeatOptions options) {
                              opened.writing(), settings, *reporter, options.output.verbose,
                              net::stop_requested_on_signal());
   if (summary.end == session::HeartbeatEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
-  const bool failed = summary.end == session::HeartbeatEnd::peer_dead || summary.lost > 0;
+  const bool broke_a_rule = summary.close && summary.close->violation;
+  const bool failed = summary.end == session::HeartbeatEnd::peer_dead || summary.lost > 0 || broke_a_rule;
   return failed ? exit_refused : exit_ok;
 }
 

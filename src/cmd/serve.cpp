@@ -53,6 +53,9 @@ int serve(const ServeOptions& options) {
   }
   if (options.handshake_timeout.count() == 0) throw usage_error("--handshake-timeout must be longer than 0ms");
   if (options.sse_interval.count() == 0) throw usage_error("--sse-interval must be longer than 0ms");
+  if (options.faults.ping_interval && options.faults.ping_interval->count() <= 0) {
+    throw usage_error("--ping-interval must be longer than 0ms");
+  }
 
   net::TlsContext tls;
   std::string self_signed_pem;

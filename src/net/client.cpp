@@ -8,6 +8,7 @@
 
 #include "cli/errors.h"
 #include "net/curl_easy.h"
+#include "net/signals.h"
 
 namespace wsprobe::net {
 
@@ -45,10 +46,13 @@ Connection::~Connection() = default;
 
 bool Connection::wait_for_socket(bool for_write, Deadline deadline) {
   for (;;) {
+    // A command that handles Ctrl-C itself must not stay stuck in a wait with no deadline.
+    if (stop_requested()) throw Failure(exit_timeout, "interrupted while waiting for the server");
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return false;
     pollfd entry{socket_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
-    const int ready = ::poll(&entry, 1, static_cast<int>(std::min<long long>(left, 1'000'000)));
+    // Woken at least every 100 ms to see a stop request.
+    const int ready = ::poll(&entry, 1, static_cast<int>(std::min<long long>(left, 100)));
     if (ready > 0) return true;
     if (ready < 0 && errno != EINTR) return true;  // let curl report the socket's error
   }

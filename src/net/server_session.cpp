@@ -88,7 +88,7 @@ void ServerSession::play_faults(Clock::time_point now) {
   }
   if (next_ping_ && now >= *next_ping_) {
     send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
-    *next_ping_ += *faults.ping_interval;
+    *next_ping_ = std::max(*next_ping_ + *faults.ping_interval, now + *faults.ping_interval);
   }
   if (faults.drop_after && now >= opened_at_ + *faults.drop_after) {
     phase_ = Phase::closing;  // no Close: the loop closes TCP once the output is out
@@ -145,6 +145,10 @@ void ServerSession::on_message(codec::Opcode type, ByteView payload) {
 void ServerSession::on_ping(ByteView payload) {
   if (phase_ != Phase::open || options_.faults.no_pong) return;
   if (options_.faults.pong_delay) {
+    // A client flooding pings gets no more pongs than this in flight (5.5.3 lets
+    // an endpoint answer only the latest ping).
+    constexpr std::size_t max_delayed_pongs = 1024;
+    if (delayed_pongs_.size() >= max_delayed_pongs) delayed_pongs_.erase(delayed_pongs_.begin());
     delayed_pongs_.emplace_back(now_ + *options_.faults.pong_delay, codec::Bytes(payload.begin(), payload.end()));
   } else {
     send_frame(codec::Opcode::pong, payload);

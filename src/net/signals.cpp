@@ -12,6 +12,8 @@ extern "C" void request_stop(int) { stop_flag.store(true); }
 
 }  // namespace
 
+bool stop_requested() { return stop_flag.load(); }
+
 const std::atomic<bool>& stop_requested_on_signal() {
   static std::once_flag installed;
   std::call_once(installed, [] {

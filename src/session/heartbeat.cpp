@@ -63,9 +63,13 @@ class Run : public LiveObserver {
         live.close_timed_out();
         break;
       }
-      double wake = std::min(duration_end, close_deadline.value_or(1e300));
+      // Only what is still ahead counts: a passed end or a ping no longer due would spin the loop.
+      double wake = close_deadline.value_or(1e300);
+      if (!ended_) wake = std::min(wake, duration_end);
       if (!settings_.idle && !ended_) {
-        wake = std::min({wake, next_ping, last_heard_ + dead_after, tracker_.next_expiry().value_or(1e300)});
+        const bool pings_left = !settings_.count || tracker_.sent() < *settings_.count;
+        wake = std::min({wake, pings_left ? next_ping : 1e300, last_heard_ + dead_after,
+                         tracker_.next_expiry().value_or(1e300)});
       }
       live.wait(at(std::min(wake, now_ms() + 1000)));
     }

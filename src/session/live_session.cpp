@@ -113,7 +113,12 @@ void LiveSession::close_timed_out() {
 
 void LiveSession::wait(net::Deadline until) {
   if (state_ == ReadyState::closed) return;
-  pollfd entry{connection_.socket(), static_cast<short>(POLLIN | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
+  if (read_pending_ && !reading_paused()) {
+    readable();
+    return;
+  }
+  const short reading = reading_paused() ? 0 : POLLIN;
+  pollfd entry{connection_.socket(), static_cast<short>(reading | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - net::Clock::now()).count();
   if (::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left + 1, 0, 1000))) <= 0) return;
   if (entry.revents & (POLLIN | POLLHUP | POLLERR)) readable();
@@ -121,7 +126,15 @@ void LiveSession::wait(net::Deadline until) {
 }
 
 void LiveSession::readable() {
-  while (state_ != ReadyState::closed) {
+  // A bounded number of reads per call, so that a peer that sends without pause
+  // cannot keep the caller from its deadlines, signals and input.
+  constexpr int reads_per_call = 16;
+  read_pending_ = false;
+  for (int reads = 0; state_ != ReadyState::closed && !reading_paused(); ++reads) {
+    if (reads == reads_per_call) {
+      read_pending_ = true;
+      return;
+    }
     const net::ReadResult read = connection_.try_read(read_buffer_);
     switch (read.status) {
       case net::ReadStatus::data:
@@ -150,12 +163,17 @@ void LiveSession::writable() {
     } catch (const Failure& failure) {
       return finish(TcpEnd::reset, failure.what());
     }
-    if (sent == 0) return;
+    if (sent == 0) break;
     pending_sent_ += sent;
     stats_.bytes_sent += sent;
   }
-  pending_.clear();
-  pending_sent_ = 0;
+  // Drop what was sent once it is half the buffer, so a socket that never drains
+  // completely does not keep every byte ever sent.
+  if (pending_sent_ == pending_.size() || pending_sent_ > pending_.size() / 2) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pending_sent_));
+    pending_sent_ = 0;
+  }
+  if (!pending_.empty()) return;
   // A failed connection is closed once its Close frame is out (7.1.7).
   if (close_.violation && state_ != ReadyState::closed) finish(TcpEnd::closed_by_client);
 }

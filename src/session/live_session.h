@@ -77,6 +77,13 @@ class LiveSession : private codec::MessageHandler {
   void wait(net::Deadline until);
 
   ReadyState state() const { return state_; }
+  // More may be readable without the socket showing it (a TLS read was cut short):
+  // call readable() again before sleeping in poll.
+  bool read_pending() const { return read_pending_; }
+  // Reading stops while this much waits for the socket (pongs to a flood of pings
+  // from a server that does not read), so the peer cannot grow our memory.
+  bool reading_paused() const { return buffered_amount() >= read_pause_threshold; }
+  static constexpr std::uint64_t read_pause_threshold = 4 * 1024 * 1024;
   std::uint64_t buffered_amount() const { return pending_.size() - pending_sent_; }
   const LiveStats& stats() const { return stats_; }
   const LiveClose& close_report() const { return close_; }
@@ -106,6 +113,7 @@ class LiveSession : private codec::MessageHandler {
   codec::Bytes pending_;          // frames waiting for the socket (bufferedAmount)
   std::size_t pending_sent_ = 0;  // of pending_, already sent
   codec::Bytes read_buffer_;
+  bool read_pending_ = false;
   // The incoming frame being traced.
   std::optional<codec::FrameHeader> tracing_;
   std::uint64_t trace_remaining_ = 0;

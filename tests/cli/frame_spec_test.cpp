@@ -52,7 +52,9 @@ TEST(FrameSpec, TimingFlags) {
 
 TEST(FrameSpec, MistakesAreUsageErrors) {
   for (const char* spec : {"", "bogus", "16", "text/fin=2", "text/mask=12", "text/len=x", "text/fragments=0:ab",
-                           "text:hex:0", "close:99999", "text/dribble=fast:x", "text/what:x"}) {
+                           "text:hex:0", "close:99999", "text/dribble=fast:x", "text/what:x",
+                           "text:repeat:9223372036854775808:x", "text:repeat:300000000:x",
+                           "binary:hex:0001020304050607*67108864", "binary:hex:00*200000000 00*200000000"}) {
     try {
       parse_frame_spec(spec);
       ADD_FAILURE() << "accepted " << spec;

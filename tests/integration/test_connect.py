@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import unittest
 
 from support import WSPROBE, python_peer, run_wsprobe, serve
@@ -86,6 +87,30 @@ class Sessions(unittest.TestCase):
         self.assertEqual((stats["messages_sent"], stats["messages_received"]), (1, 1))
         self.assertEqual(stats["bytes_received"], 5)
         self.assertGreater(stats["buffered_high_water"], 0)
+
+
+class Bounds(unittest.TestCase):
+    def test_a_tls_server_that_never_stops_sending_cannot_hold_the_client_past_its_timeout(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as directory:
+            cert = os.path.join(directory, "cert.pem")
+            with serve("--tls-self-signed", "--tls-cert-out", cert, "--ping-interval", "1ms") as server:
+                started = time.monotonic()
+                result = connect(server.url, "--cacert", cert, "--no-stdin", "--timeout", "1s")
+                elapsed = time.monotonic() - started
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertLess(elapsed, 5)
+
+    def test_waiting_for_a_close_that_never_comes_does_not_burn_the_cpu(self):
+        import resource
+        with python_peer("bad_server.py", "frames", "") as peer:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result = connect(peer.url, "--no-stdin", "--wait", "300ms", "--close-timeout", "1500ms")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("closing handshake not completed", result.stdout)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        self.assertLess(cpu, 0.5, "the wait for the server's Close must sleep, not spin")
 
 
 class Terminal(unittest.TestCase):

@@ -52,6 +52,20 @@ class Heartbeat(unittest.TestCase):
         self.assertAlmostEqual(summary["server_ping_interval_ms"], 100, delta=10)
 
 
+    def test_a_server_that_breaks_a_rule_fails_the_run(self):
+        from support import python_peer
+        with python_peer("bad_server.py", "frames", "c10141") as peer:
+            result = run_wsprobe("heartbeat", peer.url, "--interval", "100ms", "--count", "3", "--json")
+        self.assertEqual(result.returncode, 1)
+        close, = of_type(json_lines(result), "close")
+        self.assertEqual(close["event_code"], 1006)
+
+    def test_a_zero_ping_interval_is_a_usage_error(self):
+        result = run_wsprobe("serve", "--port", "0", "--ping-interval", "0ms")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--ping-interval", result.stderr)
+
+
 class IdleTimeoutDiscovery(unittest.TestCase):
     def idle(self, *serve_args, max_="5s"):
         with serve(*serve_args) as server:
