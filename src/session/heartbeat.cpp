@@ -20,6 +20,7 @@ class Run : public LiveObserver {
         tracker_(static_cast<double>(settings.pong_timeout.count())) {}
 
   HeartbeatSummary run(LiveSession& live) {
+    live_ = &live;
     for (const auto& [type, payload] : settings_.send_on_open) live.send_message(type, payload);
     opened_ = now_ms();
     last_heard_ = opened_;
@@ -56,6 +57,9 @@ class Run : public LiveObserver {
           break;
         } else if (now >= next_ping && (!settings_.count || tracker_.sent() < *settings_.count)) {
           live.send_control(codec::Opcode::ping, tracker_.next_ping(now));
+          // The write began before the pong could come back (on loopback the pong may
+          // arrive during the send call itself): that is where the round trip starts.
+          tracker_.written(ms_at(live.write_started_at()));
           next_ping += static_cast<double>(settings_.interval.count());
         }
       }
@@ -109,7 +113,11 @@ class Run : public LiveObserver {
   }
   void pong(codec::ByteView payload) override {
     last_heard_ = now_ms();
-    const PingTracker::PongMatch match = tracker_.pong(payload, last_heard_);
+    // It ends when the socket turned readable, before reading and parsing (when that
+    // wake-up came after the latest write; else now).
+    const bool woken_for_it = live_->readable_at() >= live_->write_started_at();
+    const PingTracker::PongMatch match =
+        tracker_.pong(payload, woken_for_it ? ms_at(live_->readable_at()) : last_heard_);
     if (match.rtt_ms) {
       reporter_.pong_matched(*match.sequence, *match.rtt_ms);
     } else {
@@ -124,6 +132,7 @@ class Run : public LiveObserver {
 
  private:
   double now_ms() const { return net::elapsed_ms(started_); }
+  double ms_at(net::Clock::time_point time) const { return net::elapsed_ms(started_, time); }
   // The clock time `ms` after the start.
   net::Clock::time_point at(double ms) const {
     return started_ + std::chrono::duration_cast<net::Clock::duration>(std::chrono::duration<double, std::milli>(ms));
@@ -140,6 +149,7 @@ class Run : public LiveObserver {
   std::optional<HeartbeatEnd> ended_;
   std::optional<double> closed_at_;
   std::optional<LiveClose> close_;
+  const LiveSession* live_ = nullptr;
 };
 
 }  // namespace

@@ -121,6 +121,7 @@ void LiveSession::wait(net::Deadline until) {
   pollfd entry{connection_.socket(), static_cast<short>(reading | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - net::Clock::now()).count();
   if (::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left + 1, 0, 1000))) <= 0) return;
+  readable_at_ = net::Clock::now();
   if (entry.revents & (POLLIN | POLLHUP | POLLERR)) readable();
   if (entry.revents & POLLOUT) writable();
 }
@@ -158,6 +159,7 @@ void LiveSession::readable() {
 void LiveSession::writable() {
   while (state_ != ReadyState::closed && pending_sent_ < pending_.size()) {
     std::size_t sent = 0;
+    write_started_at_ = net::Clock::now();
     try {
       sent = connection_.try_send(codec::ByteView(pending_).subspan(pending_sent_));
     } catch (const Failure& failure) {

@@ -87,6 +87,10 @@ class LiveSession : private codec::MessageHandler {
   std::uint64_t buffered_amount() const { return pending_.size() - pending_sent_; }
   const LiveStats& stats() const { return stats_; }
   const LiveClose& close_report() const { return close_; }
+  // Wire times for round trips: when the latest write began, and when the socket
+  // last turned readable (before the bytes were read and parsed).
+  net::Clock::time_point write_started_at() const { return write_started_at_; }
+  net::Clock::time_point readable_at() const { return readable_at_; }
 
  private:
   void on_frame(const codec::FrameHeader& header) override;
@@ -114,6 +118,8 @@ class LiveSession : private codec::MessageHandler {
   std::size_t pending_sent_ = 0;  // of pending_, already sent
   codec::Bytes read_buffer_;
   bool read_pending_ = false;
+  net::Clock::time_point write_started_at_{};
+  net::Clock::time_point readable_at_{};
   // The incoming frame being traced.
   std::optional<codec::FrameHeader> tracing_;
   std::uint64_t trace_remaining_ = 0;

@@ -46,6 +46,10 @@ codec::Bytes PingTracker::next_ping(double now_ms) {
   return codec::Bytes(text.begin(), text.end());
 }
 
+void PingTracker::written(double at_ms) {
+  if (const auto latest = outstanding_.find(next_sequence_ - 1); latest != outstanding_.end()) latest->second = at_ms;
+}
+
 PingTracker::PongMatch PingTracker::pong(codec::ByteView payload, double now_ms) {
   PongMatch match;
   const std::string_view text = codec::as_chars(payload);

@@ -27,6 +27,9 @@ class PingTracker {
 
   // The payload of the next ping ("wsprobe 17"), recorded as sent at `now_ms`.
   codec::Bytes next_ping(double now_ms);
+  // The latest ping's write began at `at_ms`: round trips count from the wire, not
+  // from the moment the frame was built.
+  void written(double at_ms);
 
   struct PongMatch {
     std::optional<std::uint64_t> sequence;  // the ping it answers; nullopt: unsolicited or unknown

@@ -20,6 +20,13 @@ TEST(PingTracker, MatchesPongsToPingsBySequence) {
   EXPECT_EQ(tracker.sent(), 2u);
 }
 
+TEST(PingTracker, RoundTripsCountFromTheWrite) {
+  PingTracker tracker(1000);
+  tracker.next_ping(10);
+  tracker.written(12);
+  EXPECT_EQ(tracker.pong(text("wsprobe 1"), 20).rtt_ms, 8);
+}
+
 TEST(PingTracker, UnsolicitedAndUnknownPongsAreCounted) {
   PingTracker tracker(1000);
   tracker.next_ping(0);
