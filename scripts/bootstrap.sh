@@ -8,12 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build: compiler, CMake, Ninja and the libraries. Tests: the libFuzzer toolchain and
-# the interop peers nobody here wrote (Python websockets, tinyproxy, nginx).
+# the interop peers nobody here wrote (Python websockets, tinyproxy, nginx), openssl for
+# test certificates.
 packages=(
   g++ cmake ninja-build pkg-config
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev zlib1g-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  python3 python3-websockets tinyproxy nginx-light
+  python3 python3-websockets tinyproxy nginx-light openssl
 )
 
 missing=()

@@ -51,7 +51,10 @@ void add_connection_options(CLI::App& app, ClientOptions& options) {
   app.add_option("--cacert", options.cacert, "CA certificates (PEM) to verify the server with")->check(CLI::ExistingFile);
   app.add_option("--cert", options.cert, "client certificate (PEM)")->check(CLI::ExistingFile);
   app.add_option("--key", options.key, "client private key (PEM)")->check(CLI::ExistingFile);
-  app.add_option("--proxy", options.proxy, "HTTP proxy URL (a CONNECT tunnel); default: the *_proxy environment");
+  app.add_option("--proxy", options.proxy, "http:// or https:// proxy URL (a CONNECT tunnel); default: the *_proxy environment");
+  app.add_flag("--proxy-insecure", options.proxy_insecure, "do not verify an https:// proxy's TLS certificate");
+  app.add_option("--proxy-cacert", options.proxy_cacert, "CA certificates (PEM) to verify an https:// proxy with")
+      ->check(CLI::ExistingFile);
   app.add_option("--resolve", options.resolve, "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (repeatable)");
   app.add_flag("-4,--ipv4", options.ipv4_only, "resolve names to IPv4 addresses only");
   app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");

@@ -21,6 +21,8 @@ struct ClientOptions {
   std::optional<std::string> deflate;     // --deflate[=PARAMS]: the permessage-deflate offer
   bool insecure = false;
   std::string cacert, cert, key;
+  bool proxy_insecure = false;
+  std::string proxy_cacert;
   std::optional<std::string> proxy;
   std::vector<std::string> resolve;       // HOST:PORT:ADDR, as curl's --resolve
   bool ipv4_only = false, ipv6_only = false;

@@ -16,6 +16,8 @@ net::ConnectSettings connect_settings(const cli::ClientOptions& options, const n
                                             : net::IpVersion::any;
   settings.insecure = options.insecure;
   settings.cacert = options.cacert;
+  settings.proxy_insecure = options.proxy_insecure;
+  settings.proxy_cacert = options.proxy_cacert;
   settings.cert = options.cert;
   settings.key = options.key;
   settings.connect_timeout = options.connect_timeout;

@@ -1,6 +1,7 @@
 #include "net/client.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -39,6 +40,9 @@ std::unique_ptr<Connection> Connection::open(const ConnectSettings& settings, De
   connection->timings_ = curl.timings(url.secure);
   connection->endpoints_ = curl.endpoints();
   if (url.secure) connection->tls_ = curl.tls_details();
+  // Every TLS handshake libcurl makes, to the server or to an HTTPS proxy, passes
+  // through watch_tls_handshake; with none, the socket carries our bytes as they are.
+  connection->plain_socket_ = !url.secure && !curl.tls_details();
   return connection;
 }
 
@@ -59,6 +63,12 @@ bool Connection::wait_for_socket(bool for_write, Deadline deadline) {
 }
 
 std::size_t Connection::try_send(codec::ByteView data) {
+  if (plain_socket_) {
+    const ssize_t sent = ::send(socket_, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent >= 0) return static_cast<std::size_t>(sent);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+    throw Failure(exit_connect, std::string("the connection broke while sending (") + std::strerror(errno) + ")");
+  }
   std::size_t sent = 0;
   const CURLcode result = curl_easy_send(curl_->get(), data.data(), data.size(), &sent);
   if (result == CURLE_AGAIN) return 0;
@@ -77,6 +87,13 @@ void Connection::send_all(codec::ByteView data, Deadline deadline) {
 }
 
 ReadResult Connection::try_read(codec::MutableByteView buffer) {
+  if (plain_socket_) {
+    const ssize_t received = ::recv(socket_, buffer.data(), buffer.size(), 0);
+    if (received > 0) return ReadResult{ReadStatus::data, static_cast<std::size_t>(received)};
+    if (received == 0) return ReadResult{ReadStatus::eof};
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return ReadResult{ReadStatus::would_block};
+    return ReadResult{ReadStatus::reset, 0, std::strerror(errno)};
+  }
   std::size_t received = 0;
   const CURLcode result = curl_easy_recv(curl_->get(), buffer.data(), buffer.size(), &received);
   if (result == CURLE_OK) return received == 0 ? ReadResult{ReadStatus::eof} : ReadResult{ReadStatus::data, received};

@@ -127,6 +127,11 @@ void CurlEasy::configure(const ConnectSettings& settings, Deadline deadline) {
     set(CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (!settings.cacert.empty()) set(CURLOPT_CAINFO, settings.cacert.c_str());
+  if (settings.proxy_insecure) {
+    set(CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+    set(CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
+  }
+  if (!settings.proxy_cacert.empty()) set(CURLOPT_PROXY_CAINFO, settings.proxy_cacert.c_str());
   if (!settings.cert.empty()) set(CURLOPT_SSLCERT, settings.cert.c_str());
   if (!settings.key.empty()) set(CURLOPT_SSLKEY, settings.key.c_str());
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

@@ -7,9 +7,11 @@ has a limit, and all traffic stays on loopback.
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 WSPROBE = os.environ.get("WSPROBE", "")
@@ -117,3 +119,38 @@ def serve(*args, **kwargs):
 def python_peer(script, *args, **kwargs):
     """A peer from tests/integration/peers/ run with Debian's Python, as a ReadyProcess."""
     return ReadyProcess([PYTHON, os.path.join(PEERS, script), *args], **kwargs)
+
+
+class Tinyproxy:
+    """Debian's tinyproxy on a free loopback port, CONNECT allowed to any port."""
+
+    def __enter__(self):
+        self.directory = tempfile.mkdtemp()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(self.directory, "tinyproxy.log")
+        config = os.path.join(self.directory, "tinyproxy.conf")
+        with open(config, "w") as file:
+            file.write(f"Port {self.port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogLevel Connect\n")
+        self.log_file = open(self.log_path, "w")
+        self.process = subprocess.Popen(["tinyproxy", "-d", "-c", config], stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.__exit__()
+                    raise AssertionError("tinyproxy did not start: " + self.log())
+                time.sleep(0.05)
+
+    def log(self):
+        with open(self.log_path) as file:
+            return file.read()
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log_file.close()
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,11 +1,14 @@
 """`wsprobe handshake` over TLS against `wsprobe serve --tls-self-signed`: verified with
---cacert, unverified with -k, and refused (exit 3) with neither."""
+--cacert, unverified with -k, and refused (exit 3) with neither. And ws:// through an
+https:// proxy (tinyproxy behind a TLS front), where TLS runs to the proxy only."""
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 import unittest
 
-from support import run_wsprobe, serve
+from support import Tinyproxy, python_peer, run_wsprobe, serve
 
 
 class HandshakeOverTls(unittest.TestCase):
@@ -47,6 +50,46 @@ class HandshakeOverTls(unittest.TestCase):
         first, hint = result.stderr.splitlines()[:2]
         self.assertTrue(first.startswith("wsprobe: error: could not connect to wss://127.0.0.1:"), first)
         self.assertIn("--cacert", hint)
+
+
+class ThroughAnHttpsProxy(unittest.TestCase):
+    """TLS to the proxy, a CONNECT tunnel inside it, plain WebSocket inside that: every
+    frame must go through libcurl's TLS to the proxy, none straight to the socket."""
+
+    def setUp(self):
+        for tool in ("tinyproxy", "openssl"):
+            if not shutil.which(tool):
+                self.fail(f"{tool} is missing: run scripts/bootstrap.sh")
+        self.directory = tempfile.TemporaryDirectory()
+        self.cert = os.path.join(self.directory.name, "proxy.pem")
+        self.key = os.path.join(self.directory.name, "proxy.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", self.key, "-out", self.cert],
+                       check=True, capture_output=True, timeout=30)
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def test_messages_and_pings_flow_through_tls_to_the_proxy(self):
+        with serve() as server, Tinyproxy() as proxy, \
+                python_peer("tls_relay.py", self.cert, self.key, str(proxy.port)) as front:
+            proxy_url = front.url.rstrip("/")
+            echoed = run_wsprobe("connect", server.url, "--proxy", proxy_url, "--proxy-cacert", self.cert,
+                                 "--send", "through the tunnel", "--wait", "1s", "--json")
+            pinged = subprocess.run([os.environ["WSPROBE"], "heartbeat", server.url, "--proxy-insecure",
+                                     "--interval", "50ms", "--count", "3", "--json"],
+                                    env={**os.environ, "http_proxy": proxy_url}, capture_output=True, text=True,
+                                    timeout=30)
+            unverified = run_wsprobe("handshake", server.url, "--proxy", proxy_url)
+            connects = proxy.log().count("CONNECT 127.0.0.1:%d" % server.port)
+        self.assertEqual(echoed.returncode, 0, echoed.stdout + echoed.stderr)
+        messages = [json.loads(line) for line in echoed.stdout.splitlines() if '"type":"message"' in line]
+        self.assertEqual([message["data"] for message in messages], ["through the tunnel"])
+        self.assertEqual(pinged.returncode, 0, pinged.stdout + pinged.stderr)
+        summary = json.loads(pinged.stdout.splitlines()[-1])
+        self.assertEqual((summary["sent"], summary["answered"]), (3, 3))
+        self.assertEqual(unverified.returncode, 3, unverified.stdout + unverified.stderr)
+        self.assertEqual(connects, 2)
 
 
 if __name__ == "__main__":
