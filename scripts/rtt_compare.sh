@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pings=${1:-100}
-pairs=${2:-9}
+pairs=${2:-11}
 
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c 0)

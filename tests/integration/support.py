@@ -154,3 +154,58 @@ class Tinyproxy:
         self.process.wait(timeout=10)
         self.log_file.close()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Nginx:
+    """Debian's nginx on loopback with `servers` as the inside of its http block
+    ("{www}" there names a directory holding `files`), ready once every port in
+    `ports` accepts connections."""
+
+    def __init__(self, servers, ports, files=None):
+        self.servers, self.ports, self.files = servers, ports, files or {}
+
+    def __enter__(self):
+        if not shutil.which("nginx"):
+            raise AssertionError("nginx is missing: run scripts/bootstrap.sh")
+        self.directory = d = tempfile.mkdtemp()
+        www = os.path.join(d, "www")
+        os.mkdir(www)
+        for path in (d, www):
+            os.chmod(path, 0o755)  # nginx's workers run as nobody
+        for name, content in self.files.items():
+            with open(os.path.join(www, name), "w") as file:
+                file.write(content)
+            os.chmod(os.path.join(www, name), 0o644)
+        config = os.path.join(d, "nginx.conf")
+        with open(config, "w") as file:
+            file.write(f"""
+worker_processes 1;
+error_log {d}/error.log;
+pid {d}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+{self.servers.replace("{www}", www)}
+}}
+""")
+        self.process = subprocess.Popen(["nginx", "-p", d, "-c", config, "-g", "daemon off;"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        for port in self.ports:
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        self.__exit__()
+                        raise AssertionError("nginx did not start")
+                    time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,5 +1,6 @@
 """`wsprobe heartbeat` and `wsprobe reconnect` against `wsprobe serve` playing faults: the
-measured figures are checked against what the server was set to do."""
+measured figures are checked against what the server was set to do. And through nginx
+as a WebSocket proxy, whose idle cut must look different from the server's own close."""
 import json
 import signal
 import statistics
@@ -7,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from support import WSPROBE, run_wsprobe, serve
+from support import WSPROBE, Nginx, free_port, run_wsprobe, serve
 
 
 def json_lines(result):
@@ -90,6 +91,46 @@ class IdleTimeoutDiscovery(unittest.TestCase):
         summary = self.idle(max_="300ms")
         self.assertEqual(summary["end"], "duration")
         self.assertAlmostEqual(summary["lived_ms"], 300, delta=50)
+
+
+class ThroughAnNginxProxy(unittest.TestCase):
+    """nginx proxying WebSocket with proxy_read_timeout 1s: it cuts a connection on which
+    the server sent nothing for a second, as load balancers cut quiet connections."""
+
+    def through_nginx(self, serve_args, *heartbeat_args):
+        port = free_port()
+        with serve(*serve_args) as server, Nginx(f"""
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://127.0.0.1:{server.port};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout 1s;
+    }}
+  }}""", ports=(port,)):
+            result = run_wsprobe("heartbeat", f"ws://127.0.0.1:{port}/", *heartbeat_args, "--json")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        summary, = of_type(json_lines(result), "summary")
+        return summary
+
+    def test_an_idle_cut_by_the_proxy_is_a_fin_without_a_close(self):
+        summary = self.through_nginx((), "--idle", "--max", "5s")
+        self.assertAlmostEqual(summary["lived_ms"], 1000, delta=50)
+        closed = summary["closed"]
+        self.assertEqual((closed["by_server"], closed["close_frame"], closed["tcp"]), (True, False, "fin"))
+        self.assertEqual(summary["server_pings"], 0)
+
+    def test_the_servers_pings_keep_the_proxy_from_cutting(self):
+        summary = self.through_nginx(("--ping-interval", "300ms"), "--idle", "--max", "2s")
+        self.assertEqual(summary["end"], "duration")
+        self.assertGreaterEqual(summary["server_pings"], 5)
+
+    def test_the_clients_pings_keep_the_proxy_from_cutting(self):
+        summary = self.through_nginx((), "--interval", "300ms", "--duration", "2s")
+        self.assertEqual(summary["end"], "duration")
+        self.assertEqual((summary["sent"], summary["answered"]), (7, 7))
 
 
 class Reconnect(unittest.TestCase):

@@ -2,15 +2,9 @@
 text/event-stream over HTTP/2, and wsprobe serve's stream through nginx's proxy with
 response buffering on (the production failure the burst warning is for) and off."""
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import unittest
 
-from support import free_port, run_wsprobe, serve
+from support import Nginx, free_port, run_wsprobe, serve
 
 EVENTS = "id: 1\ndata: one\n\nid: 2\ndata: two\n\nid: 3\ndata: three\n\n"
 
@@ -19,75 +13,23 @@ def json_lines(result):
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-class Nginx:
-    """Debian's nginx on free loopback ports: h2c static files, and a buffering and a
-    non-buffering proxy to `upstream`."""
-
-    def __init__(self, upstream_port):
-        self.upstream_port = upstream_port
-
-    def __enter__(self):
-        if not shutil.which("nginx"):
-            raise AssertionError("nginx is missing: run scripts/bootstrap.sh")
-        self.directory = tempfile.mkdtemp()
-        os.chmod(self.directory, 0o755)  # nginx's workers run as nobody
-        www = os.path.join(self.directory, "www")
-        os.mkdir(www)
-        os.chmod(www, 0o755)
-        with open(os.path.join(www, "events.txt"), "w") as file:
-            file.write(EVENTS)
-        os.chmod(os.path.join(www, "events.txt"), 0o644)
-        self.h2_port, self.proxy_port = free_port(), free_port()
-        d = self.directory
-        config = os.path.join(d, "nginx.conf")
-        with open(config, "w") as file:
-            file.write(f"""
-worker_processes 1;
-error_log {d}/error.log;
-pid {d}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
-  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-  types {{ text/event-stream txt; }}
-  server {{ listen 127.0.0.1:{self.h2_port} http2; root {www}; }}
-  server {{
-    listen 127.0.0.1:{self.proxy_port};
-    location /buffered/ {{
-      proxy_pass http://127.0.0.1:{self.upstream_port}/;
-      proxy_buffering on; proxy_buffer_size 1k; proxy_buffers 2 1k; proxy_busy_buffers_size 1k;
-    }}
-    location /unbuffered/ {{ proxy_pass http://127.0.0.1:{self.upstream_port}/; proxy_buffering off; }}
-  }}
-}}
-""")
-        self.process = subprocess.Popen(["nginx", "-p", d, "-c", config, "-g", "daemon off;"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        for port in (self.h2_port, self.proxy_port):
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or self.process.poll() is not None:
-                        self.__exit__()
-                        raise AssertionError("nginx did not start")
-                    time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
 class ThroughNginx(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = serve("--sse-interval", "30ms").__enter__()
-        cls.nginx = Nginx(cls.server.port).__enter__()
+        cls.h2_port, cls.proxy_port = free_port(), free_port()
+        upstream = cls.server.port
+        cls.nginx = Nginx(f"""
+  types {{ text/event-stream txt; }}
+  server {{ listen 127.0.0.1:{cls.h2_port} http2; root {{www}}; }}
+  server {{
+    listen 127.0.0.1:{cls.proxy_port};
+    location /buffered/ {{
+      proxy_pass http://127.0.0.1:{upstream}/;
+      proxy_buffering on; proxy_buffer_size 1k; proxy_buffers 2 1k; proxy_busy_buffers_size 1k;
+    }}
+    location /unbuffered/ {{ proxy_pass http://127.0.0.1:{upstream}/; proxy_buffering off; }}
+  }}""", ports=(cls.h2_port, cls.proxy_port), files={"events.txt": EVENTS}).__enter__()
 
     @classmethod
     def tearDownClass(cls):
@@ -95,7 +37,7 @@ class ThroughNginx(unittest.TestCase):
         cls.server.__exit__(None, None, None)
 
     def test_a_file_of_events_over_http2(self):
-        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.h2_port}/events.txt", "--http2",
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.h2_port}/events.txt", "--http2",
                              "--max-events", "3", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
@@ -104,7 +46,7 @@ class ThroughNginx(unittest.TestCase):
         self.assertEqual([(e["id"], e["data"]) for e in events], [("1", "one"), ("2", "two"), ("3", "three")])
 
     def test_a_buffering_proxy_is_reported_as_bursts(self):
-        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.proxy_port}/buffered/sse", "--duration", "4s",
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.proxy_port}/buffered/sse", "--duration", "4s",
                              "--json", timeout=30)
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
@@ -114,7 +56,7 @@ class ThroughNginx(unittest.TestCase):
         self.assertGreater(lines[-1]["longest_gap_ms"], 1000)
 
     def test_without_buffering_the_same_stream_has_no_burst(self):
-        result = run_wsprobe("sse", f"http://127.0.0.1:{self.nginx.proxy_port}/unbuffered/sse", "--duration", "2s",
+        result = run_wsprobe("sse", f"http://127.0.0.1:{self.proxy_port}/unbuffered/sse", "--duration", "2s",
                              "--json", timeout=30)
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
