@@ -27,6 +27,13 @@ class Run : public LiveObserver {
     double next_ping = opened_;
     const double duration_end = settings_.duration ? opened_ + static_cast<double>(settings_.duration->count()) : 1e300;
     const double dead_after = static_cast<double>(settings_.dead_after.count());
+    const double interval = static_cast<double>(settings_.interval.count());
+    // Silence proves a dead peer only once a ping has waited for its answer: after
+    // wsprobe itself was suspended (Ctrl-Z, a sleeping laptop) the peer gets a fresh ping.
+    auto dead_at = [&]() -> std::optional<double> {
+      if (!unanswered_since_) return std::nullopt;
+      return std::max(last_heard_ + dead_after, *unanswered_since_ + std::min(interval, dead_after));
+    };
     std::optional<double> close_deadline;
     auto finish = [&](HeartbeatEnd end, std::uint16_t code) {
       if (ended_) return;
@@ -50,7 +57,7 @@ class Run : public LiveObserver {
         }
         if (settings_.count && tracker_.sent() >= *settings_.count && !tracker_.next_expiry()) {
           finish(HeartbeatEnd::count, normal_closure);
-        } else if (now - last_heard_ >= dead_after) {
+        } else if (const auto dead = dead_at(); dead && now >= *dead) {
           reporter_.peer_dead(now - last_heard_);
           ended_ = HeartbeatEnd::peer_dead;
           live.drop();  // as a client does with a dead connection
@@ -60,7 +67,8 @@ class Run : public LiveObserver {
           // The write began before the pong could come back (on loopback the pong may
           // arrive during the send call itself): that is where the round trip starts.
           tracker_.written(ms_at(live.write_started_at()));
-          next_ping += static_cast<double>(settings_.interval.count());
+          if (!unanswered_since_) unanswered_since_ = ms_at(live.write_started_at());
+          next_ping += interval;
         }
       }
       if (close_deadline && now >= *close_deadline) {
@@ -72,7 +80,7 @@ class Run : public LiveObserver {
       if (!ended_) wake = std::min(wake, duration_end);
       if (!settings_.idle && !ended_) {
         const bool pings_left = !settings_.count || tracker_.sent() < *settings_.count;
-        wake = std::min({wake, pings_left ? next_ping : 1e300, last_heard_ + dead_after,
+        wake = std::min({wake, pings_left ? next_ping : 1e300, dead_at().value_or(1e300),
                          tracker_.next_expiry().value_or(1e300)});
       }
       live.wait(at(std::min(wake, now_ms() + 1000)));
@@ -103,16 +111,16 @@ class Run : public LiveObserver {
     reporter_.frame(outgoing, header, payload);
   }
   void message(codec::Opcode type, codec::ByteView payload) override {
-    last_heard_ = now_ms();
+    heard();
     reporter_.message(type, payload);
   }
   void ping(codec::ByteView) override {
-    last_heard_ = now_ms();
+    heard();
     server_pings_.push_back(last_heard_);
     reporter_.server_ping(last_heard_ - opened_);
   }
   void pong(codec::ByteView payload) override {
-    last_heard_ = now_ms();
+    heard();
     // It ends when the socket turned readable, before reading and parsing (when that
     // wake-up came after the latest write; else now).
     const bool woken_for_it = live_->readable_at() >= live_->write_started_at();
@@ -131,6 +139,10 @@ class Run : public LiveObserver {
   }
 
  private:
+  void heard() {
+    last_heard_ = now_ms();
+    unanswered_since_.reset();
+  }
   double now_ms() const { return net::elapsed_ms(started_); }
   double ms_at(net::Clock::time_point time) const { return net::elapsed_ms(started_, time); }
   // The clock time `ms` after the start.
@@ -145,6 +157,7 @@ class Run : public LiveObserver {
   const net::Clock::time_point started_ = net::Clock::now();
   double opened_ = 0;
   double last_heard_ = 0;
+  std::optional<double> unanswered_since_;  // the first ping sent since anything was heard
   std::vector<double> server_pings_;
   std::optional<HeartbeatEnd> ended_;
   std::optional<double> closed_at_;

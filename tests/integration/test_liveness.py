@@ -61,6 +61,28 @@ class Heartbeat(unittest.TestCase):
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["event_code"], 1006)
 
+    def test_a_suspended_wsprobe_does_not_blame_the_peer(self):
+        # Stopped for five intervals (Ctrl-Z, a sleeping laptop): the silence is ours, and
+        # the peer answers the ping that follows.
+        with serve() as server:
+            process = subprocess.Popen([WSPROBE, "heartbeat", server.url, "--interval", "100ms", "--count", "6",
+                                        "--timeout", "20s", "--json"], stdout=subprocess.PIPE, text=True)
+            try:
+                for line in process.stdout:  # bounded by --timeout
+                    if '"type":"pong"' in line:
+                        break
+                process.send_signal(signal.SIGSTOP)
+                time.sleep(0.5)  # the suspension under test, not a wait for readiness
+                process.send_signal(signal.SIGCONT)
+                output, _ = process.communicate(timeout=20)
+            finally:
+                process.kill()
+                process.wait(timeout=10)
+                process.stdout.close()
+        self.assertEqual(process.returncode, 0, output)
+        summary = json.loads(output.splitlines()[-1])
+        self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 6, 6, 0))
+
     def test_a_zero_ping_interval_is_a_usage_error(self):
         result = run_wsprobe("serve", "--port", "0", "--ping-interval", "0ms")
         self.assertEqual(result.returncode, 2)
