@@ -17,7 +17,11 @@ pings=${1:-100}
 pairs=${2:-11}
 
 pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
+if command -v taskset >/dev/null; then
+  cpus=$(taskset -pc $$)  # "pid N's current affinity list: 0-1"
+  cpus=${cpus##*: }
+  pin=(taskset -c "${cpus%%[,-]*}")  # the first CPU this script may use
+fi
 
 coproc SERVER { exec "${pin[@]}" build/wsprobe serve --port 0; }
 server_pid=$SERVER_PID
@@ -42,10 +46,14 @@ for ((pair = 0; pair < pairs; ++pair)); do
   else
     floor=$(floor_rtt) ws=$(wsprobe_rtt)
   fi
+  if [[ -z $ws || -z $floor ]]; then
+    echo "rtt_compare: pair $((pair + 1)) gave no figure (wsprobe '$ws', floor '$floor')" >&2
+    exit 1
+  fi
   wsprobe_runs+=("$ws") floor_runs+=("$floor")
   ratios+=("$(awk -v a="$ws" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')")
 done
 echo "ping round trip, $pairs pairs of $pings pings:" \
-  "wsprobe heartbeat median $(printf '%s\n' "${wsprobe_runs[@]}" | median) us (${wsprobe_runs[*]}), " \
-  "raw TCP median $(printf '%s\n' "${floor_runs[@]}" | median) us (${floor_runs[*]}), " \
+  "wsprobe heartbeat median $(printf '%s\n' "${wsprobe_runs[@]}" | median) us (${wsprobe_runs[*]})," \
+  "raw TCP median $(printf '%s\n' "${floor_runs[@]}" | median) us (${floor_runs[*]})," \
   "ratio median $(printf '%s\n' "${ratios[@]}" | median) (${ratios[*]}; goal <= 1.5)"

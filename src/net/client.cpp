@@ -40,9 +40,9 @@ std::unique_ptr<Connection> Connection::open(const ConnectSettings& settings, De
   connection->timings_ = curl.timings(url.secure);
   connection->endpoints_ = curl.endpoints();
   if (url.secure) connection->tls_ = curl.tls_details();
-  // Every TLS handshake libcurl makes, to the server or to an HTTPS proxy, passes
-  // through watch_tls_handshake; with none, the socket carries our bytes as they are.
-  connection->plain_socket_ = !url.secure && !curl.tls_details();
+  // With no TLS handshake seen, to the server or to an https:// proxy, the socket
+  // carries our bytes as they are.
+  connection->plain_socket_ = !url.secure && curl.watching_tls() && !curl.tls_details();
   return connection;
 }
 

@@ -101,6 +101,8 @@ class Connection {
 
   // For poll(2) in event loops.
   int socket() const { return socket_; }
+  // No TLS anywhere on the way: a short read drained the socket, as poll(2) sees it.
+  bool plain_socket() const { return plain_socket_; }
 
   const ConnectTimings& timings() const { return timings_; }
   const std::optional<TlsDetails>& tls() const { return tls_; }

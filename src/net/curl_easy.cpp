@@ -109,7 +109,7 @@ CurlEasy::CurlEasy() {
   if (!curl_) throw Failure(exit_connect, "could not start libcurl");
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_ERRORBUFFER, error_);
-  set(CURLOPT_SSL_CTX_FUNCTION, watch_tls_handshake);
+  watching_tls_ = curl_easy_setopt(curl_, CURLOPT_SSL_CTX_FUNCTION, watch_tls_handshake) == CURLE_OK;
   set(CURLOPT_SSL_CTX_DATA, &tls_);
 }
 
@@ -154,7 +154,11 @@ Failure CurlEasy::connect_failure(CURLcode code, const std::string& target) cons
   }
   std::string hint;
   if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
-    hint = "pass the server's CA with --cacert FILE, or skip verification with -k";
+    long proxy_verify_result = 0;
+    curl_easy_getinfo(curl_, CURLINFO_PROXY_SSL_VERIFYRESULT, &proxy_verify_result);
+    hint = proxy_verify_result != 0
+               ? "pass the proxy's CA with --proxy-cacert FILE, or skip its verification with --proxy-insecure"
+               : "pass the server's CA with --cacert FILE, or skip verification with -k";
   }
   return Failure(exit_connect, "could not connect to " + target + " (" + why + ")", hint);
 }

@@ -41,6 +41,9 @@ class CurlEasy {
   ConnectTimings timings(bool secure) const;
   // The TLS session's details, once a TLS handshake completed.
   const std::optional<TlsDetails>& tls_details() const { return tls_; }
+  // Whether every TLS handshake (to the server or to a proxy) shows in tls_details():
+  // libcurl takes the SSL_CTX callback only with an OpenSSL-like backend.
+  bool watching_tls() const { return watching_tls_; }
   Endpoints endpoints() const;
 
  private:
@@ -54,6 +57,7 @@ class CurlEasy {
   Slist resolve_;
   Slist headers_;
   std::optional<TlsDetails> tls_;
+  bool watching_tls_ = false;
 };
 
 // "http(s)://host:port" followed by `target`, for curl (which has no ws:// here).

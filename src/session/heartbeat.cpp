@@ -69,6 +69,7 @@ class Run : public LiveObserver {
           tracker_.written(ms_at(live.write_started_at()));
           if (!unanswered_since_) unanswered_since_ = ms_at(live.write_started_at());
           next_ping += interval;
+          if (next_ping <= now) next_ping = now + interval;  // slots missed while suspended are not caught up
         }
       }
       if (close_deadline && now >= *close_deadline) {

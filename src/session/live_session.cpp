@@ -119,8 +119,10 @@ void LiveSession::wait(net::Deadline until) {
   }
   const short reading = reading_paused() ? 0 : POLLIN;
   pollfd entry{connection_.socket(), static_cast<short>(reading | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - net::Clock::now()).count();
-  if (::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left + 1, 0, 1000))) <= 0) return;
+  // Rounded up, since waking before the deadline only loops again; a passed deadline
+  // reads what is there without waiting.
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - net::Clock::now()).count();
+  if (::poll(&entry, 1, static_cast<int>(std::clamp<long long>(left, 0, 1000))) <= 0) return;
   readable_at_ = net::Clock::now();
   if (entry.revents & (POLLIN | POLLHUP | POLLERR)) readable();
   if (entry.revents & POLLOUT) writable();
@@ -143,7 +145,7 @@ void LiveSession::readable() {
         // After a violation or the server's Close, further input is not processed (7.1.7, 1.4).
         if (!assembler_.failed() && !close_.received) assembler_.feed(codec::MutableByteView(read_buffer_).first(read.size));
         // A short read drained a plain socket; TLS may hold decrypted bytes that poll cannot see.
-        if (read.size < read_buffer_.size() && !connection_.tls()) return;
+        if (read.size < read_buffer_.size() && connection_.plain_socket()) return;
         break;
       case net::ReadStatus::eof:
         return finish(TcpEnd::closed_by_server);

@@ -20,9 +20,10 @@ PYTHON = "/usr/bin/python3"
 PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
 
 
-def run_wsprobe(*args, timeout=30, input=None):
+def run_wsprobe(*args, timeout=30, input=None, env=None):
     """Runs wsprobe to completion and returns the CompletedProcess (text mode)."""
-    return subprocess.run([WSPROBE, *map(str, args)], capture_output=True, text=True, timeout=timeout, input=input)
+    return subprocess.run([WSPROBE, *map(str, args)], capture_output=True, text=True, timeout=timeout, input=input,
+                          env=env)
 
 
 def free_port():

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import time
 import unittest
+from datetime import datetime
 
 from support import WSPROBE, Nginx, free_port, run_wsprobe, serve
 
@@ -61,18 +62,19 @@ class Heartbeat(unittest.TestCase):
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["event_code"], 1006)
 
-    def test_a_suspended_wsprobe_does_not_blame_the_peer(self):
-        # Stopped for five intervals (Ctrl-Z, a sleeping laptop): the silence is ours, and
-        # the peer answers the ping that follows.
-        with serve() as server:
-            process = subprocess.Popen([WSPROBE, "heartbeat", server.url, "--interval", "100ms", "--count", "6",
-                                        "--timeout", "20s", "--json"], stdout=subprocess.PIPE, text=True)
+    def suspended(self, serve_args, heartbeat_args, stop_at, stop_for):
+        """Runs heartbeat against serve and stops it (SIGSTOP, as Ctrl-Z does) `stop_at`
+        seconds after its first pong line, for `stop_for` seconds; returns its JSON lines."""
+        with serve(*serve_args) as server:
+            process = subprocess.Popen([WSPROBE, "heartbeat", server.url, *heartbeat_args, "--timeout", "20s", "--json"],
+                                       stdout=subprocess.PIPE, text=True)
             try:
                 for line in process.stdout:  # bounded by --timeout
                     if '"type":"pong"' in line:
                         break
+                time.sleep(stop_at)  # the moment and length of the suspension under test, not waits for readiness
                 process.send_signal(signal.SIGSTOP)
-                time.sleep(0.5)  # the suspension under test, not a wait for readiness
+                time.sleep(stop_for)
                 process.send_signal(signal.SIGCONT)
                 output, _ = process.communicate(timeout=20)
             finally:
@@ -80,8 +82,24 @@ class Heartbeat(unittest.TestCase):
                 process.wait(timeout=10)
                 process.stdout.close()
         self.assertEqual(process.returncode, 0, output)
-        summary = json.loads(output.splitlines()[-1])
+        return [json.loads(line) for line in output.splitlines()]
+
+    def test_a_suspended_wsprobe_does_not_blame_the_peer(self):
+        # Stopped for five intervals with no ping out: the silence is ours, and the peer
+        # answers the ping that follows.
+        lines = self.suspended((), ("--interval", "100ms", "--count", "6"), 0, 0.5)
+        summary = lines[-1]
         self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 6, 6, 0))
+        # Missed slots are not caught up in a burst: the pings keep their interval.
+        answered_at = [datetime.fromisoformat(pong["ts"].rstrip("Z")) for pong in of_type(lines, "pong")]
+        gaps_ms = [(later - earlier).total_seconds() * 1000 for earlier, later in zip(answered_at, answered_at[1:])]
+        self.assertGreaterEqual(min(gaps_ms), 90, gaps_ms)
+
+    def test_a_pong_that_came_while_wsprobe_was_suspended_is_read_first(self):
+        # The second ping leaves 600 ms after the first and its pong comes 400 ms later:
+        # stopped 300 ms after the first pong, wsprobe sleeps through that pong's arrival.
+        summary = self.suspended(("--pong-delay", "400ms"), ("--interval", "600ms", "--count", "3"), 0.3, 1.5)[-1]
+        self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 3, 3, 0))
 
     def test_a_zero_ping_interval_is_a_usage_error(self):
         result = run_wsprobe("serve", "--port", "0", "--ping-interval", "0ms")

@@ -74,13 +74,13 @@ class ThroughAnHttpsProxy(unittest.TestCase):
         with serve() as server, Tinyproxy() as proxy, \
                 python_peer("tls_relay.py", self.cert, self.key, str(proxy.port)) as front:
             proxy_url = front.url.rstrip("/")
+            # no_proxy from the caller's environment would take loopback around the proxy.
+            env = {name: value for name, value in os.environ.items() if name.lower() != "no_proxy"}
             echoed = run_wsprobe("connect", server.url, "--proxy", proxy_url, "--proxy-cacert", self.cert,
-                                 "--send", "through the tunnel", "--wait", "1s", "--json")
-            pinged = subprocess.run([os.environ["WSPROBE"], "heartbeat", server.url, "--proxy-insecure",
-                                     "--interval", "50ms", "--count", "3", "--json"],
-                                    env={**os.environ, "http_proxy": proxy_url}, capture_output=True, text=True,
-                                    timeout=30)
-            unverified = run_wsprobe("handshake", server.url, "--proxy", proxy_url)
+                                 "--send", "through the tunnel", "--wait", "1s", "--json", env=env)
+            pinged = run_wsprobe("heartbeat", server.url, "--proxy-insecure", "--interval", "50ms", "--count", "3",
+                                 "--json", env={**env, "http_proxy": proxy_url})
+            unverified = run_wsprobe("handshake", server.url, "--proxy", proxy_url, env=env)
             connects = proxy.log().count("CONNECT 127.0.0.1:%d" % server.port)
         self.assertEqual(echoed.returncode, 0, echoed.stdout + echoed.stderr)
         messages = [json.loads(line) for line in echoed.stdout.splitlines() if '"type":"message"' in line]
@@ -89,6 +89,7 @@ class ThroughAnHttpsProxy(unittest.TestCase):
         summary = json.loads(pinged.stdout.splitlines()[-1])
         self.assertEqual((summary["sent"], summary["answered"]), (3, 3))
         self.assertEqual(unverified.returncode, 3, unverified.stdout + unverified.stderr)
+        self.assertIn("--proxy-cacert", unverified.stderr)
         self.assertEqual(connects, 2)
 
 

@@ -4,32 +4,33 @@ Prints 'listening on https://127.0.0.1:PORT/' when ready.
 
   tls_relay.py CERT KEY TARGET_PORT
 """
+import select
 import socket
 import ssl
 import sys
 import threading
 
 
-def pump(source, sink):
+def relay(context, connection, target_port):
+    """One thread a connection, the only one touching its TLS socket (OpenSSL's objects
+    are not for two threads at once); the handshake is here too, so that a client that
+    stalls in it holds up no other."""
     try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
+        with context.wrap_socket(connection, server_side=True) as client, \
+                socket.create_connection(("127.0.0.1", target_port)) as target:
+            while True:
+                # Bytes TLS has already decrypted do not make the socket readable.
+                ready = [client] if client.pending() else select.select([client, target], [], [])[0]
+                for source, sink in ((client, target), (target, client)):
+                    if source in ready:
+                        data = source.recv(65536)
+                        if not data:
+                            return
+                        sink.sendall(data)
+    except (ssl.SSLError, OSError):  # a client that refused our certificate, or a broken connection
         pass
     finally:
-        for end in (source, sink):
-            try:
-                end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
-def relay(client, target_port):
-    with client, socket.create_connection(("127.0.0.1", target_port)) as target:
-        back = threading.Thread(target=pump, args=(target, client), daemon=True)
-        back.start()
-        pump(client, target)
-        back.join()
+        connection.close()
 
 
 def main():
@@ -40,12 +41,7 @@ def main():
     print(f"listening on https://127.0.0.1:{listener.getsockname()[1]}/", flush=True)
     while True:
         connection, _ = listener.accept()
-        try:
-            client = context.wrap_socket(connection, server_side=True)
-        except (ssl.SSLError, OSError):  # a client that refused our certificate
-            connection.close()
-            continue
-        threading.Thread(target=relay, args=(client, target_port), daemon=True).start()
+        threading.Thread(target=relay, args=(context, connection, target_port), daemon=True).start()
 
 
 if __name__ == "__main__":
