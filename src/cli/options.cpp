@@ -58,7 +58,7 @@ void add_connection_options(CLI::App& app, ClientOptions& options) {
   app.add_option("--resolve", options.resolve, "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (repeatable)");
   app.add_flag("-4,--ipv4", options.ipv4_only, "resolve names to IPv4 addresses only");
   app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");
-  add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS");
+  add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS, and again for the upgrade response (default 10s)");
   add_duration_option(app, "--timeout", options.timeout, "limit for the whole command");
 }
 

@@ -47,6 +47,10 @@ net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::ti
   return options.timeout ? started + *options.timeout : net::Deadline::max();
 }
 
+net::Deadline response_deadline(const cli::ClientOptions& options, net::Deadline deadline) {
+  return std::min(deadline, net::Clock::now() + options.connect_timeout);
+}
+
 Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
   for (const auto& check : report.checks) {
     if (check.ok) continue;
@@ -77,7 +81,8 @@ OpenedSession open_session(const cli::ClientOptions& options, net::Deadline dead
   const codec::RequestHead head = codec::build_request(handshake_request(options, url));
   OpenedSession opened;
   opened.connection = net::Connection::open(connect_settings(options, url), deadline);
-  opened.exchange = session::exchange_opening_handshake(*opened.connection, head, deadline);
+  opened.exchange =
+      session::exchange_opening_handshake(*opened.connection, head, response_deadline(options, deadline));
   opened.report = codec::check_response(opened.exchange.response, head);
   if (!opened.report.ok()) throw handshake_failure(opened.report, opened.exchange);
   return opened;

@@ -42,4 +42,8 @@ struct OpenedSession {
 // when the response breaks a rule (handshake_failure).
 OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline);
 
+// Until when to wait for the upgrade response: --connect-timeout bounds it too, so that
+// a server that accepts TCP and never answers cannot hold a command without --timeout.
+net::Deadline response_deadline(const cli::ClientOptions& options, net::Deadline deadline);
+
 }  // namespace wsprobe::cmd

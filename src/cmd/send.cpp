@@ -74,11 +74,17 @@ int run_send(const SendOptions& options) {
   for (const std::string& text : options.frames) specs.push_back(cli::parse_frame_spec(text));
 
   const net::Deadline deadline = command_deadline(options.client, net::Clock::now());
-  OpenedSession opened = open_session(options.client, deadline);
+  const auto reporter = output::make_send_reporter(options.output, stdout);
+  OpenedSession opened;
+  try {
+    opened = open_session(options.client, deadline);
+  } catch (const Failure& failure) {
+    reporter->failed(failure.code(), failure.what());
+    throw;
+  }
   const auto& connection = opened.connection;
   const codec::AssemblerOptions reading = opened.reading(options.client);
 
-  const auto reporter = output::make_send_reporter(options.output, stdout);
   session::Reaction reaction;
   ReactionReader reader(*connection, reading, *reporter, reaction);
   reader.feed(opened.exchange.after_head);
@@ -87,7 +93,7 @@ int run_send(const SendOptions& options) {
   try {
     for (const cli::FrameSpec& spec : specs) {
       reader.read_until(std::min(deadline, net::Clock::now() + spec.delay));
-      if (reader.tcp_ended()) break;
+      if (reader.tcp_ended() || net::Clock::now() >= deadline) break;
       for (const cli::BuiltFrame& frame : cli::build_frames(spec)) {
         reporter->sent(frame.header, frame.payload);
         if (spec.dribble.count() == 0) {
@@ -108,6 +114,8 @@ int run_send(const SendOptions& options) {
   }
 
   reader.read_until(std::min(deadline, net::Clock::now() + options.wait));
+  // --timeout cut the frames or the wait short before the server's reaction was decided.
+  const bool timed_out = net::Clock::now() >= deadline && !reader.tcp_ended() && !reaction.close && !reaction.violation;
   if (!reader.tcp_ended()) {
     // A well-behaved client ends the session: echo the server's Close, or start one.
     codec::Bytes payload;  // the server's code echoed; an empty Close answers an empty one
@@ -125,8 +133,10 @@ int run_send(const SendOptions& options) {
   }
 
   const auto expected = session::expected_violation(sent, reading.deflate);
-  const session::Verdict verdict = session::judge(expected, reaction);
-  const int code = verdict.as_required ? exit_ok : exit_refused;
+  const session::Verdict verdict =
+      timed_out ? session::Verdict{false, "--timeout passed before the server's reaction was complete"}
+                : session::judge(expected, reaction);
+  const int code = timed_out ? exit_timeout : verdict.as_required ? exit_ok : exit_refused;
   reporter->finish(reaction, expected, verdict, code);
   return code;
 }

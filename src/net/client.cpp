@@ -52,7 +52,8 @@ bool Connection::wait_for_socket(bool for_write, Deadline deadline) {
   for (;;) {
     // A command that handles Ctrl-C itself must not stay stuck in a wait with no deadline.
     if (stop_requested()) throw Failure(exit_timeout, "interrupted while waiting for the server");
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    // Rounded up: a wait must not end before its deadline, or callers see time left.
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return false;
     pollfd entry{socket_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
     // Woken at least every 100 ms to see a stop request.

@@ -27,6 +27,9 @@ class HumanSend : public SendReporter {
   }
   void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
               const session::Verdict& verdict, int) override {
+    if (reaction.frames_received > reaction.received.size()) {
+      line(fmt::format("< ... {} more frames, not shown", reaction.frames_received - reaction.received.size()));
+    }
     if (!reaction.send_error.empty()) line("send: " + escape_for_terminal(reaction.send_error));
     if (reaction.violation) line(style_.bad("server broke a rule: " + reaction.violation->describe()));
     std::string close = "close: ";
@@ -59,6 +62,7 @@ class HumanSend : public SendReporter {
     }
     line((verdict.as_required ? style_.good("verdict: ") : style_.bad("verdict: ")) + verdict.text);
   }
+  void failed(int, const std::string&) override {}
 
  private:
   void line(const std::string& text) {
@@ -86,6 +90,7 @@ class JsonSend : public SendReporter {
     json.begin_object();
     frames(json, "sent", sent_, true);
     frames(json, "received", reaction.received, false);
+    json.field("frames_received", reaction.frames_received);
     json.key("close").begin_object().field("received", reaction.close.has_value());
     json.field("code", reaction.close && reaction.close->code ? std::optional<int>(*reaction.close->code)
                                                               : std::nullopt);
@@ -104,6 +109,12 @@ class JsonSend : public SendReporter {
     }
     json.key("verdict").begin_object().field("ok", verdict.as_required).field("text", verdict.text).end_object();
     json.field("exit_code", exit_code).end_object();
+    std::fputs((json.text() + "\n").c_str(), out_);
+    std::fflush(out_);
+  }
+  void failed(int exit_code, const std::string& error) override {
+    JsonWriter json;
+    json.begin_object().field("error", error).field("exit_code", exit_code).end_object();
     std::fputs((json.text() + "\n").c_str(), out_);
     std::fflush(out_);
   }

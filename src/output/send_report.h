@@ -18,6 +18,8 @@ class SendReporter {
   virtual void received(const session::TracedFrame& frame) = 0;
   virtual void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
                       const session::Verdict& verdict, int exit_code) = 0;
+  // No session to judge: the connection or the handshake failed (main prints the error).
+  virtual void failed(int exit_code, const std::string& error) = 0;
 };
 
 std::unique_ptr<SendReporter> make_send_reporter(const cli::OutputOptions& options, std::FILE* out);

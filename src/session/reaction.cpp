@@ -30,6 +30,10 @@ std::optional<codec::Violation> expected_violation(codec::ByteView sent,
 }
 
 Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& reaction) {
+  if (reaction.violation) {
+    const auto& rule = codec::rule_info(reaction.violation->rule);
+    return {false, fmt::format("server broke {} ({}) itself", rule.section, rule.summary)};
+  }
   const bool tcp_ended = reaction.tcp == TcpEnd::closed_by_server || reaction.tcp == TcpEnd::reset;
   if (expected) {
     const auto& rule = codec::rule_info(expected->rule);
@@ -59,16 +63,19 @@ Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& r
     return {false, fmt::format("server dropped the connection{} although the frames were valid",
                                after(reaction.tcp_ms))};
   }
-  const std::size_t count = reaction.received.size();
+  const std::uint64_t count = reaction.frames_received;
   return {true, fmt::format("frames were valid; server answered with {} frame{}{}", count, count == 1 ? "" : "s",
                             reaction.close ? ", then closed normally" : " and kept the connection open")};
 }
 
 void ReactionRecorder::on_frame(const codec::FrameHeader& header) {
-  reaction_.received.push_back({header, {}, clock_ms_});
+  ++reaction_.frames_received;
+  tracing_ = reaction_.received.size() < max_traced_frames;
+  if (tracing_) reaction_.received.push_back({header, {}, clock_ms_});
 }
 
 void ReactionRecorder::on_frame_payload(codec::ByteView slice) {
+  if (!tracing_) return;
   codec::Bytes& preview = reaction_.received.back().preview;
   const std::size_t room = preview_size - std::min(preview_size, preview.size());
   preview.insert(preview.end(), slice.begin(), slice.begin() + std::min(room, slice.size()));

@@ -18,8 +18,12 @@ struct TracedFrame {
   double at_ms = 0;      // since our latest frame was sent
 };
 
+// The server's frames kept for the report; a flood beyond this is only counted.
+constexpr std::size_t max_traced_frames = 1000;
+
 struct Reaction {
-  std::vector<TracedFrame> received;
+  std::vector<TracedFrame> received;  // the first max_traced_frames
+  std::uint64_t frames_received = 0;
   std::optional<codec::CloseFrame> close;
   std::optional<double> close_ms;  // our latest frame sent -> the server's Close
   std::optional<codec::Violation> violation;  // the server broke a rule itself
@@ -55,6 +59,7 @@ class ReactionRecorder : public codec::MessageHandler {
  private:
   Reaction& reaction_;
   double& clock_ms_;  // the caller's current time, since our latest frame was sent
+  bool tracing_ = false;  // the current frame is among the ones kept
 };
 
 }  // namespace wsprobe::session

@@ -152,6 +152,14 @@ class BadInput(unittest.TestCase):
         port = free_port()
         self.assert_error(run_wsprobe("handshake", f"ws://127.0.0.1:{port}/"), 3, "could not connect")
 
+    def test_without_timeout_the_connect_timeout_bounds_the_wait_for_the_response(self):
+        with python_peer("bad_server.py", "silent") as server:
+            started = time.monotonic()
+            result = run_wsprobe("handshake", server.url, "--connect-timeout", "1s")
+            elapsed = time.monotonic() - started
+        self.assert_error(result, 4, "timed out waiting for the handshake response")
+        self.assertLess(elapsed, 5)
+
     def test_server_that_never_answers_times_out_within_the_timeout(self):
         with python_peer("bad_server.py", "silent") as server:
             started = time.monotonic()

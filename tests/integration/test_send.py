@@ -1,9 +1,10 @@
 """`wsprobe send`: crafted frames, valid or not, and the verdict on the server's reaction,
 against wsprobe serve (strict) and broken servers."""
 import json
+import time
 import unittest
 
-from support import python_peer, run_wsprobe, serve
+from support import free_port, python_peer, run_wsprobe, serve
 
 
 def send(url, *frames, extra=()):
@@ -84,6 +85,40 @@ class AgainstBrokenServers(unittest.TestCase):
             result, report = send(peer.url, "3:")
         self.assertEqual(result.returncode, 1)
         self.assertIn("did not react", report["verdict"]["text"])
+
+    def test_a_server_that_breaks_a_rule_fails_the_verdict(self):
+        # RSV1 on a text frame without permessage-deflate: the server is the one at fault.
+        with python_peer("bad_server.py", "frames", "c10161") as peer:
+            result, report = send(peer.url, "text:hi")
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertFalse(report["verdict"]["ok"])
+        self.assertIn("RFC 6455 5.2", report["verdict"]["text"])
+        self.assertIn("RFC 6455 5.2", report["server_violation"])
+
+    def test_a_flood_is_counted_not_kept_and_timeout_ends_it(self):
+        with python_peer("bad_server.py", "flood") as peer:
+            started = time.monotonic()
+            result = run_wsprobe("send", peer.url, "--frame", "text:hi", "--wait", "10s", "--timeout", "1s", "--json")
+            elapsed = time.monotonic() - started
+        self.assertEqual(result.returncode, 4, result.stdout[-500:] + result.stderr)
+        self.assertLess(elapsed, 5)
+        report = json.loads(result.stdout)
+        self.assertEqual(len(report["received"]), 1000)
+        self.assertGreater(report["frames_received"], 1000)
+        self.assertIn("--timeout", report["verdict"]["text"])
+
+    def test_a_timeout_that_cuts_the_wait_short_is_exit_4(self):
+        with serve() as server:
+            result, report = send(server.url, "text:hi", "text/delay=3s:late", extra=("--timeout", "500ms"))
+        self.assertEqual(result.returncode, 4, result.stdout)
+        self.assertEqual(len(report["sent"]), 1)  # the late frame was never sent
+
+    def test_a_failed_connection_still_gives_a_json_object(self):
+        result, report = send(f"ws://127.0.0.1:{free_port()}/", "text:hi")
+        self.assertEqual(result.returncode, 3)
+        self.assertEqual(report["exit_code"], 3)
+        self.assertIn("could not connect", report["error"])
+        self.assertTrue(result.stderr.startswith("wsprobe: error: could not connect"))
 
 
 class BadSpecs(unittest.TestCase):

@@ -16,6 +16,7 @@ Usage: bad_server.py MODE
   frames HEX       a valid 101, then the bytes HEX as frames; then reads until the client leaves
   drop             a valid 101, one text frame "bye", then closes TCP without a Close
   deflate-frames HEX  like frames, with permessage-deflate accepted in the 101
+  flood            a valid 101, then text frames "a" without end, until the client leaves
 """
 import base64
 import hashlib
@@ -96,6 +97,14 @@ def serve(conn, mode):
             pass
     elif mode == "drop":
         conn.sendall(upgrade(accept_for(head)) + bytes([0x81, 0x03]) + b"bye")
+    elif mode == "flood":
+        conn.sendall(upgrade(accept_for(head)))
+        frames = bytes([0x81, 0x01]) + b"a"
+        try:
+            while True:
+                conn.sendall(frames * 10000)
+        except OSError:
+            pass
     elif mode == "escape-header":
         conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nX-Evil: \x1b]0;owned\x07\r\n\r\n")
     conn.close()
