@@ -1,12 +1,11 @@
 #include "cli/frame_spec.h"
 
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "cli/errors.h"
 #include "cli/hex.h"
+#include "cli/input_file.h"
 #include "cli/units.h"
 #include "codec/close.h"
 #include "codec/mask.h"
@@ -15,7 +14,7 @@ namespace wsprobe::cli {
 namespace {
 
 // The most a crafted frame carries: far above any server's limit, far below this machine's memory.
-constexpr std::uint64_t max_payload = 256 * 1024 * 1024;
+constexpr std::uint64_t max_payload = max_input_payload;
 
 Failure bad_spec(std::string_view spec, const std::string& why) {
   return usage_error("--frame '" + std::string(spec) + "': " + why,
@@ -69,9 +68,11 @@ codec::Bytes hex_payload(std::string_view spec, std::string_view text) {
 codec::Bytes payload_of(std::string_view spec, std::uint8_t opcode, std::string_view text) {
   if (text.starts_with("hex:")) return hex_payload(spec, text.substr(4));
   if (text.starts_with("@")) {
-    std::ifstream file(std::string(text.substr(1)), std::ios::binary);
-    if (!file) throw bad_spec(spec, "cannot read " + std::string(text.substr(1)));
-    return codec::Bytes(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    const std::string path(text.substr(1));
+    InputFile file = read_input_file(path, max_payload);
+    if (file.status == InputFile::Status::unreadable) throw bad_spec(spec, "cannot read " + path);
+    if (file.status == InputFile::Status::too_big) throw bad_spec(spec, "payload over 256 MiB");
+    return std::move(file.bytes);
   }
   if (text.starts_with("repeat:")) {
     const std::string_view rest = text.substr(7);

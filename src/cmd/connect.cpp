@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 #include "cli/errors.h"
 #include "cli/hex.h"
+#include "cli/input_file.h"
 #include "cli/input_line.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
@@ -52,10 +51,10 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
       if (!bytes) throw usage_error("--send-binary '" + value + "' is not hex bytes");
       messages.emplace_back(codec::Opcode::binary, std::move(*bytes));
     } else {
-      std::ifstream file(value, std::ios::binary);
-      if (!file) throw usage_error("--send-file " + value + " cannot be read");
-      messages.emplace_back(codec::Opcode::binary,
-                            codec::Bytes(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()));
+      cli::InputFile file = cli::read_input_file(value, cli::max_input_payload);
+      if (file.status == cli::InputFile::Status::unreadable) throw usage_error("--send-file " + value + " cannot be read");
+      if (file.status == cli::InputFile::Status::too_big) throw usage_error("--send-file " + value + " is over 256 MiB");
+      messages.emplace_back(codec::Opcode::binary, std::move(file.bytes));
     }
   }
   return messages;
