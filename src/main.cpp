@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   }
 
   if (app.get_subcommands().empty()) {
-    std::fputs(app.help().c_str(), stdout);
+    report("a subcommand is required", "see 'wsprobe --help'");
     return wsprobe::exit_usage;
   }
   try {

@@ -66,10 +66,10 @@ void add_client_options(CLI::App& app, ClientOptions& options) {
   add_connection_options(app, options);
   app.add_option("--origin", options.origin, "Origin header");
   app.add_option("-s,--subprotocol", options.subprotocols, "offer a subprotocol (repeatable, in preference order)");
-  app.add_option("--deflate", options.deflate, "offer permessage-deflate, optionally with parameters")
-      ->expected(0, 1)
-      ->default_str("permessage-deflate")
-      ->type_name("[PARAMS]");
+  // A flag that takes a value only as --deflate=PARAMS, so that it never swallows the URL.
+  app.add_flag("--deflate{permessage-deflate}", options.deflate,
+               "offer permessage-deflate; --deflate=PARAMS offers these parameters")
+      ->type_name("[=PARAMS]");
   add_size_option(app, "--max-message-size", options.max_message_size, "largest message accepted (default 16MiB)");
 }
 

@@ -37,7 +37,11 @@ codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, con
     // leave out the extension's name.
     std::string offer = *options.deflate;
     if (!offer.starts_with(codec::permessage_deflate)) offer = std::string(codec::permessage_deflate) + "; " + offer;
-    codec::deflate_offer_from_text(offer);  // throws std::invalid_argument naming the problem
+    try {
+      codec::deflate_offer_from_text(offer);
+    } catch (const std::invalid_argument& bad) {
+      throw usage_error(std::string("--deflate: ") + bad.what());
+    }
     request.extensions.push_back(offer);
   }
   return request;

@@ -38,6 +38,17 @@ class Cli(unittest.TestCase):
         self.assertIn("--no-such-option", first)
         self.assertLessEqual(len(rest), 1)
 
+    def test_no_subcommand_is_a_usage_error_on_stderr(self):
+        result = run()
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stdout, "")
+        self.assertEqual(result.stderr.splitlines()[0], "wsprobe: error: a subcommand is required")
+
+    def test_a_bad_deflate_offer_names_the_option(self):
+        result = run("handshake", "--deflate=foo", "ws://127.0.0.1:9/")
+        self.assertEqual(result.returncode, 2)
+        self.assertTrue(result.stderr.startswith("wsprobe: error: --deflate: "), result.stderr)
+
     def test_readme_table_matches_help(self):
         help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", run("--help").stdout, re.M)
         from_help = {name: (summary, "planned" if planned else "available") for name, summary, planned in help_rows}

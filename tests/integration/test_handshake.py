@@ -114,6 +114,12 @@ class AgainstWsprobeServe(unittest.TestCase):
         self.assertEqual(report["negotiated"]["subprotocol"], "chat")
         self.assertEqual((report["close"]["received_code"], report["close"]["tcp"]), (1000, "closed_by_server"))
 
+    def test_deflate_before_the_url_offers_the_extension_and_keeps_the_url(self):
+        with serve("--deflate") as server:
+            result, report = handshake_json("--deflate", server.url)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(report["negotiated"]["extensions"][0]["name"], "permessage-deflate")
+
     def test_version_probe_gets_426_with_the_supported_version(self):
         with serve() as server:
             result, report = handshake_json(server.url, "--ws-version", "8")
