@@ -158,9 +158,7 @@ class HumanReporter : public HandshakeReporter {
   }
   void line(const std::string& text) {
     if (options_.quiet) return;
-    std::fputs(text.c_str(), out_);
-    std::fputc('\n', out_);
-    std::fflush(out_);
+    write_text(out_, text + "\n");
   }
 
   static bool refusal_status(const codec::HandshakeReport& report) {
@@ -264,9 +262,7 @@ class JsonReporter : public HandshakeReporter {
   void finish(int exit_code, const std::string& error) override {
     json_.field("ok", exit_code == 0).field("exit_code", exit_code);
     json_.field("error", error.empty() ? std::nullopt : std::optional<std::string>(error)).end_object();
-    std::fputs(json_.text().c_str(), out_);
-    std::fputc('\n', out_);
-    std::fflush(out_);
+    write_text(out_, json_.text() + "\n");
   }
 
  private:

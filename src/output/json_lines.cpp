@@ -1,6 +1,7 @@
 #include "output/json_lines.h"
 
 #include "output/clock_text.h"
+#include "output/style.h"
 
 namespace wsprobe::output {
 
@@ -12,9 +13,7 @@ JsonWriter json_event(std::string_view type) {
 
 void emit_json_line(JsonWriter& json, std::FILE* out) {
   json.end_object();
-  std::fputs(json.text().c_str(), out);
-  std::fputc('\n', out);
-  std::fflush(out);
+  write_text(out, json.text() + "\n");
 }
 
 }  // namespace wsprobe::output

@@ -67,8 +67,7 @@ class HumanSend : public SendReporter {
  private:
   void line(const std::string& text) {
     if (options_.quiet) return;
-    std::fputs((text + "\n").c_str(), out_);
-    std::fflush(out_);
+    write_text(out_, text + "\n");
   }
   cli::OutputOptions options_;
   std::FILE* out_;
@@ -109,14 +108,12 @@ class JsonSend : public SendReporter {
     }
     json.key("verdict").begin_object().field("ok", verdict.as_required).field("text", verdict.text).end_object();
     json.field("exit_code", exit_code).end_object();
-    std::fputs((json.text() + "\n").c_str(), out_);
-    std::fflush(out_);
+    write_text(out_, json.text() + "\n");
   }
   void failed(int exit_code, const std::string& error) override {
     JsonWriter json;
     json.begin_object().field("error", error).field("exit_code", exit_code).end_object();
-    std::fputs((json.text() + "\n").c_str(), out_);
-    std::fflush(out_);
+    write_text(out_, json.text() + "\n");
   }
 
  private:

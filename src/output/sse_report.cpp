@@ -71,8 +71,7 @@ class HumanReporter : public session::EventSourceObserver {
 
   void body(codec::ByteView raw) override {
     if (!options_.common.raw) return;
-    std::fwrite(raw.data(), 1, raw.size(), out_);
-    std::fflush(out_);
+    write_text(out_, codec::as_chars(raw));
   }
 
   void retry(std::uint64_t milliseconds) override {
@@ -103,17 +102,13 @@ class HumanReporter : public session::EventSourceObserver {
   std::string peer(std::string_view text) const { return escape_for_terminal(text); }
 
   void print(const std::string& line) {
-    std::fputs(line.c_str(), out_);
-    std::fputc('\n', out_);
-    std::fflush(out_);
+    write_text(out_, line + "\n");
   }
   // Status lines go to stderr under --raw, so that stdout holds the stream alone.
   void note(const std::string& line) {
     if (options_.common.quiet) return;
     std::FILE* stream = options_.common.raw ? stderr : out_;
-    std::fputs(line.c_str(), stream);
-    std::fputc('\n', stream);
-    std::fflush(stream);
+    write_text(stream, line + "\n");
   }
 
   SseOutputOptions options_;

@@ -19,9 +19,13 @@ std::string Style::paint(std::string_view code, std::string_view text) const {
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
 }
 
-void print_timed_line(std::FILE* out, const Style& style, const std::string& text) {
-  std::fputs((style.dim(time_of_day()) + " " + text + "\n").c_str(), out);
+void write_text(std::FILE* out, std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
+}
+
+void print_timed_line(std::FILE* out, const Style& style, const std::string& text) {
+  write_text(out, style.dim(time_of_day()) + " " + text + "\n");
 }
 
 bool is_secret_header(std::string_view name) {

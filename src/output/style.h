@@ -22,6 +22,9 @@ struct Style {
   std::string paint(std::string_view code, std::string_view text) const;
 };
 
+// Writes every byte of `text`, NULs included (--raw prints what came), and flushes.
+void write_text(std::FILE* out, std::string_view text);
+
 // A human event line: the time of day (dimmed), the text, flushed at once.
 void print_timed_line(std::FILE* out, const Style& style, const std::string& text);
 

@@ -8,11 +8,12 @@
 namespace wsprobe::session {
 namespace {
 
-// What a response that is not HTTP/1.1 probably is, for the hint line.
+// What a response that is not HTTP/1.1 probably is, for the hint line: its start,
+// never past the first line (header lines may carry secrets such as Set-Cookie).
 std::string guess_what_came(const std::string& received) {
   if (!received.empty() && received[0] == '\x16') return "the server answered with TLS: use a wss:// URL";
-  const std::string start = received.substr(0, 40);
-  return "the server sent: " + output::escape_for_terminal(start) + (received.size() > 40 ? "..." : "");
+  const std::string start = received.substr(0, std::min<std::size_t>(40, received.find_first_of("\r\n")));
+  return "the server sent: " + output::escape_for_terminal(start) + (received.size() > start.size() ? "..." : "");
 }
 
 }  // namespace

@@ -164,6 +164,14 @@ class BrokenServers(unittest.TestCase):
         self.assertIn("RFC 6455 5.5.1: frame sent after a Close frame", close["violation"])
         self.assertEqual(result.returncode, 1)
 
+    def test_raw_prints_every_byte_of_a_message_nul_included(self):
+        # "hi\0ab" then "next": the NUL must neither end the line nor swallow the next one.
+        with python_peer("bad_server.py", "frames", "81056869006162" + "81046e657874" + "880203e8") as peer:
+            result = subprocess.run([WSPROBE, "connect", peer.url, "--raw", "--no-stdin"], capture_output=True,
+                                    timeout=30)
+        self.assertIn(b"hi\x00ab\n", result.stdout)
+        self.assertIn(b"next\n", result.stdout)
+
     def test_tcp_dropped_without_a_close_is_1006(self):
         with python_peer("bad_server.py", "drop") as peer:
             result = connect(peer.url, "--no-stdin", "--json")

@@ -185,6 +185,13 @@ class BadInput(unittest.TestCase):
             with self.subTest(mode=mode), python_peer("bad_server.py", mode) as server:
                 self.assert_error(run_wsprobe("handshake", server.url), 1, *phrases)
 
+    def test_a_malformed_head_is_hinted_at_without_its_header_values(self):
+        with python_peer("bad_server.py", "secret-head") as server:
+            result = run_wsprobe("handshake", server.url, "-q")
+        self.assert_error(result, 1, "malformed handshake response")
+        self.assertIn("the server sent: HTTP/1.1 101 OK...", result.stderr)
+        self.assertNotIn("TOPSECRET", result.stderr)
+
     def test_peer_bytes_never_reach_the_terminal_raw(self):
         with python_peer("bad_server.py", "hostile-header") as server:
             result = run_wsprobe("handshake", server.url)

@@ -13,6 +13,7 @@ Usage: bad_server.py MODE
   masked-close     a valid 101, then answers the Close with a masked (illegal) Close
   hostile-header   a valid 101 with a header meant to rewrite the terminal (C1 CSI, RTL override)
   escape-header    a 101 with an ESC byte in a header value (not allowed in HTTP)
+  secret-head      a 101 with a Set-Cookie header, then a line that is not a header
   frames HEX       a valid 101, then the bytes HEX as frames; then reads until the client leaves
   drop             a valid 101, one text frame "bye", then closes TCP without a Close
   deflate-frames HEX  like frames, with permessage-deflate accepted in the 101
@@ -105,6 +106,8 @@ def serve(conn, mode):
                 conn.sendall(frames * 10000)
         except OSError:
             pass
+    elif mode == "secret-head":
+        conn.sendall(b"HTTP/1.1 101 OK\r\nSet-Cookie: s=TOPSECRET\r\nnot a header\r\n\r\n")
     elif mode == "escape-header":
         conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nX-Evil: \x1b]0;owned\x07\r\n\r\n")
     conn.close()
