@@ -2,6 +2,7 @@
 // matched, losses and a dead peer detected; or --idle, to find how long a quiet
 // connection lives.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/errors.h"
 #include "cmd/client_common.h"
@@ -38,9 +39,15 @@ int run_heartbeat(HeartbeatOptions options) {
                              opened.writing(), settings, *reporter, options.output.verbose,
                              net::stop_requested_on_signal());
   if (summary.end == session::HeartbeatEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
-  const bool broke_a_rule = summary.close && summary.close->violation;
-  const bool failed = summary.end == session::HeartbeatEnd::peer_dead || summary.lost > 0 || broke_a_rule;
-  return failed ? exit_refused : exit_ok;
+  // After the summary, why the exit status is not 0, on stderr.
+  if (summary.end == session::HeartbeatEnd::peer_dead) throw Failure(exit_refused, "the peer is dead");
+  if (summary.close && summary.close->violation) {
+    throw Failure(exit_refused, "the server broke a rule: " + summary.close->violation->describe());
+  }
+  if (summary.lost > 0) {
+    throw Failure(exit_refused, fmt::format("{} of {} pings got no pong in time", summary.lost, summary.sent));
+  }
+  return exit_ok;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // wsprobe reconnect URL: keep a connection up as real clients do (retry every
 // interval, give up after N failures in a row, reset on success) and measure it.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/errors.h"
 #include "cmd/client_common.h"
@@ -38,11 +39,12 @@ int run_reconnect(ReconnectOptions options) {
                                          opened.reading(client), opened.writing()};
       },
       *reporter, net::stop_requested_on_signal());
-  switch (summary.end) {
-    case session::ReconnectEnd::gave_up: return exit_refused;
-    case session::ReconnectEnd::timed_out: return exit_timeout;
-    default: return exit_ok;
+  // After the summary, why the exit status is not 0, on stderr.
+  if (summary.end == session::ReconnectEnd::gave_up) {
+    throw Failure(exit_refused, fmt::format("gave up after {} failed attempts in a row", settings.policy.max_retries));
   }
+  if (summary.end == session::ReconnectEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
+  return exit_ok;
 }
 
 }  // namespace

@@ -66,7 +66,9 @@ int run_sse(const SseOptions& options) {
   settings.deadline = command_deadline(options.client, net::Clock::now());
 
   const auto reporter = output::make_sse_reporter(options.output, stdout);
-  return session::run_event_source(settings, *reporter, net::stop_requested_on_signal());
+  const session::EventSourceResult result = session::run_event_source(settings, *reporter, net::stop_requested_on_signal());
+  if (result.exit_code != exit_ok) throw Failure(result.exit_code, result.error);  // after the report: why, on stderr
+  return exit_ok;
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     parser_.set_last_event_id(settings.last_event_id);
   }
 
-  int run() {
+  EventSourceResult run() {
     for (std::uint64_t reconnects = 0;; ++reconnects) {
       net::HttpStreamSettings request = settings_.request;
       if (!parser_.last_event_id().empty()) request.headers.push_back("Last-Event-ID: " + parser_.last_event_id());
@@ -49,7 +49,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
                                   ? "the server ended the stream"
                                   : "connection failed (" + result.error + ")";
       const bool retry = !settings_.max_retries || reconnects < *settings_.max_retries;
-      observer_.error(why, retry);
+      error(why, retry);
       if (!retry) {
         gave_up_without_connecting_ = !connected_once_;
         return finish(EndReason::gave_up, reconnects);
@@ -65,7 +65,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   bool on_response(const net::HttpResponseInfo& response) override {
     if (response.status != 200) {
       ended_ = response.status == 204 ? EndReason::no_content : EndReason::failed;
-      observer_.error(response.status == 204
+      error(response.status == 204
                           ? "status 204 No Content: the server asks clients to stop (no reconnection)"
                           : "status " + std::to_string(response.status) +
                                 ": EventSource accepts only 200 and fails the connection (no reconnection)",
@@ -74,14 +74,14 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     }
     if (!is_event_stream(response.headers)) {
       const auto type = codec::combined_field_value(response.headers, "Content-Type");
-      observer_.error("Content-Type " + (type ? *type : std::string("missing")) +
+      error("Content-Type " + (type ? *type : std::string("missing")) +
                           " is not text/event-stream: EventSource fails the connection (no reconnection)",
                       false);
       ended_ = EndReason::failed;
       return false;
     }
     if (settings_.request.http2_only && response.http_version != "2") {
-      observer_.error("the server answered with HTTP/" + response.http_version + ", not HTTP/2 (--http2)", false);
+      error("the server answered with HTTP/" + response.http_version + ", not HTTP/2 (--http2)", false);
       ended_ = EndReason::failed;
       return false;
     }
@@ -112,7 +112,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     observer_.retry(ms);
   }
   void on_violation(const codec::Violation& violation) override {
-    observer_.error(violation.describe() + ": raise --max-event-size to accept it", false);
+    error(violation.describe() + ": raise --max-event-size to accept it", false);
     ended_ = EndReason::failed;
   }
 
@@ -127,8 +127,8 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     return std::nullopt;
   }
 
-  int finish(EndReason reason, std::uint64_t reconnects) {
-    int code = exit_ok;
+  EventSourceResult finish(EndReason reason, std::uint64_t reconnects) {
+    ExitCode code = exit_ok;
     switch (reason) {
       case EndReason::max_events:
       case EndReason::duration:
@@ -148,7 +148,15 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
         break;
     }
     observer_.end(reason, health_.summary(), reconnects, code);
-    return code;
+    if (code == exit_ok) return {};
+    if (reason == EndReason::timed_out) return {code, "--timeout passed"};
+    if (reason == EndReason::gave_up) return {code, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
+    return {code, last_error_};
+  }
+
+  void error(const std::string& why, bool reconnecting) {
+    last_error_ = why;
+    observer_.error(why, reconnecting);
   }
 
   const EventSourceSettings& settings_;
@@ -157,6 +165,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   codec::SseParser parser_;
   StreamHealth health_;
   milliseconds reconnection_time_;
+  std::string last_error_;
   const net::Clock::time_point started_ = net::Clock::now();
   const net::Deadline duration_end_;
   double request_ms_ = 0;
@@ -180,8 +189,8 @@ std::string_view end_reason_name(EndReason reason) {
   return "";
 }
 
-int run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
-                     const std::atomic<bool>& interrupted) {
+EventSourceResult run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
+                                   const std::atomic<bool>& interrupted) {
   return Run(settings, observer, interrupted).run();
 }
 

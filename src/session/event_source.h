@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/errors.h"
 #include "codec/sse.h"
 #include "net/http_stream.h"
 #include "session/stream_health.h"
@@ -54,8 +55,13 @@ class EventSourceObserver {
   virtual void end(EndReason reason, const HealthSummary& summary, std::uint64_t reconnects, int exit_code) = 0;
 };
 
-// Runs until a bound ends it; returns the exit code (and reports it to `observer`).
-int run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
-                     const std::atomic<bool>& interrupted);
+struct EventSourceResult {
+  ExitCode exit_code = exit_ok;
+  std::string error;  // with a nonzero exit code: why, in one line
+};
+
+// Runs until a bound ends it; returns the exit code (also reported to `observer`).
+EventSourceResult run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
+                                   const std::atomic<bool>& interrupted);
 
 }  // namespace wsprobe::session

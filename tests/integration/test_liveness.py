@@ -44,6 +44,7 @@ class Heartbeat(unittest.TestCase):
         dead, = of_type(lines, "dead")
         self.assertGreaterEqual(dead["silent_ms"], 200)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "peer_dead")
+        self.assertEqual(result.stderr, "wsprobe: error: the peer is dead\n")
 
     def test_server_pings_are_answered_and_their_cadence_reported(self):
         with serve("--ping-interval", "100ms") as server:
@@ -197,6 +198,7 @@ class Reconnect(unittest.TestCase):
         self.assertEqual(len(of_type(lines, "attempt")), 4)
         self.assertEqual(of_type(lines, "failed")[-1]["retry_in_ms"], None)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "gave_up")
+        self.assertEqual(result.stderr, "wsprobe: error: gave up after 4 failed attempts in a row\n")
 
     def test_close_after_is_a_cause_and_subscriptions_are_renewed(self):
         with serve("--close-after", "200ms", "4000") as server:

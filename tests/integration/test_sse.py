@@ -78,6 +78,7 @@ class SseClient(unittest.TestCase):
                 error, = of_type(lines, "error")
                 self.assertFalse(error["reconnecting"])
                 self.assertIn(f"status {status}", error["message"])
+                self.assertTrue(result.stderr.startswith(f"wsprobe: error: status {status}"), result.stderr)
 
     def test_204_ends_without_reconnecting(self):
         result = self.sse("status/204", "--json")
