@@ -65,7 +65,7 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
                               std::min(deadline, net::Clock::now() + options.close_timeout),
                               [&reporter](const codec::FrameHeader& header) { reporter.frame_received(header); });
   reporter.closed(normal_closure, close);
-  return close.server_close && !close.violation ? exit_ok : exit_refused;
+  return close.closed_cleanly() ? exit_ok : exit_refused;
 }
 
 }  // namespace

@@ -138,15 +138,19 @@ class HumanReporter : public HandshakeReporter {
     }
     if (close.messages_before_close) text += fmt::format("; {} messages came first", close.messages_before_close);
     line(text);
-    close_ok_ = close.server_close && !close.violation;
+    close_ = close;
   }
 
   void finish(int exit_code, const std::string& error) override {
     if (!error.empty()) return;  // main prints the error line
     if (exit_code == 0) {
       line(style_.good("result: valid WebSocket upgrade, closed cleanly"));
-    } else if (checks_ok_ && !close_ok_) {
+    } else if (checks_ok_ && close_ && (!close_->server_close || close_->violation)) {
       line(style_.bad("result: valid upgrade, but the server did not close as RFC 6455 5.5.1 requires"));
+    } else if (checks_ok_ && close_) {
+      line(style_.bad(close_->tcp == session::TcpEnd::reset
+                          ? "result: valid upgrade and Close, but TCP was reset instead of closed (not clean)"
+                          : "result: valid upgrade and Close, but the server left TCP open (RFC 6455 7.1.1)"));
     } else {
       line(style_.bad("result: not a valid WebSocket upgrade"));
     }
@@ -170,7 +174,7 @@ class HumanReporter : public HandshakeReporter {
   std::FILE* out_;
   Style style_;
   bool checks_ok_ = false;
-  bool close_ok_ = false;
+  std::optional<session::CloseExchange> close_;
   std::string offered_version_;
 };
 

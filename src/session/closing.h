@@ -24,6 +24,10 @@ struct CloseExchange {
   std::optional<double> tcp_end_ms;               // our Close sent -> TCP closed or reset
   std::string tcp_error;                          // with TcpEnd::reset
   std::size_t messages_before_close = 0;          // data the server sent before its Close
+
+  // As a browser's wasClean: both Closes, no rule broken, then the server closed TCP
+  // (7.1.1: the server closes it first); a reset or TCP left open is not clean.
+  bool closed_cleanly() const { return server_close && !violation && tcp == TcpEnd::closed_by_server; }
 };
 
 // Called for each frame header read, for -v traces.

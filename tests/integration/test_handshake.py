@@ -192,6 +192,14 @@ class BadInput(unittest.TestCase):
         self.assertIn("the server sent: HTTP/1.1 101 OK...", result.stderr)
         self.assertNotIn("TOPSECRET", result.stderr)
 
+    def test_a_close_not_followed_by_the_servers_fin_is_not_clean(self):
+        cases = {"close-then-reset": "TCP was reset instead of closed", "close-keep-open": "left TCP open"}
+        for mode, phrase in cases.items():
+            with self.subTest(mode=mode), python_peer("bad_server.py", mode) as server:
+                result = run_wsprobe("handshake", server.url, "--close-timeout", "500ms")
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn(phrase, result.stdout)
+
     def test_peer_bytes_never_reach_the_terminal_raw(self):
         with python_peer("bad_server.py", "hostile-header") as server:
             result = run_wsprobe("handshake", server.url)

@@ -18,10 +18,13 @@ Usage: bad_server.py MODE
   drop             a valid 101, one text frame "bye", then closes TCP without a Close
   deflate-frames HEX  like frames, with permessage-deflate accepted in the 101
   flood            a valid 101, then text frames "a" without end, until the client leaves
+  close-then-reset a valid 101, answers the Close with a Close, then resets TCP (RST)
+  close-keep-open  a valid 101, answers the Close with a Close, then keeps TCP open
 """
 import base64
 import hashlib
 import socket
+import struct
 import sys
 import threading
 
@@ -98,6 +101,14 @@ def serve(conn, mode):
             pass
     elif mode == "drop":
         conn.sendall(upgrade(accept_for(head)) + bytes([0x81, 0x03]) + b"bye")
+    elif mode in ("close-then-reset", "close-keep-open"):
+        conn.sendall(upgrade(accept_for(head)))
+        conn.recv(1024)
+        conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
+        if mode == "close-then-reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        else:
+            conn.recv(1)  # until the client leaves
     elif mode == "flood":
         conn.sendall(upgrade(accept_for(head)))
         frames = bytes([0x81, 0x01]) + b"a"
