@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include <charconv>
+
 namespace wsprobe::cli {
 namespace {
 
@@ -9,6 +11,25 @@ Milliseconds duration_or_throw(const std::string& name, const std::string& text)
     throw CLI::ValidationError(name, "'" + text + "' is not a duration such as 250ms, 5s or 2m");
   }
   return *duration;
+}
+
+// curl's --resolve forms: [+]HOST:PORT:ADDR[,ADDR...] and -HOST:PORT (forget an entry).
+// Checked here, so that a typo is a usage error naming the option, not a failed connect.
+std::string check_resolve_entry(const std::string& entry) {
+  const bool removal = entry.starts_with('-');
+  const std::string_view text = std::string_view(entry).substr(removal || entry.starts_with('+') ? 1 : 0);
+  const std::size_t host_end = text.find(':');
+  const std::size_t port_end = host_end == std::string_view::npos ? host_end : text.find(':', host_end + 1);
+  const std::string_view port =
+      host_end == std::string_view::npos ? std::string_view() : text.substr(host_end + 1, port_end - host_end - 1);
+  unsigned number = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+  const bool port_ok = error == std::errc() && end == port.data() + port.size() && number >= 1 && number <= 65535;
+  const bool shape_ok = host_end != 0 && host_end != std::string_view::npos && port_ok &&
+                        (removal ? port_end == std::string_view::npos
+                                 : port_end != std::string_view::npos && port_end + 1 < text.size());
+  if (shape_ok) return "";
+  return "'" + entry + "' is not HOST:PORT:ADDR (or -HOST:PORT)";
 }
 
 }  // namespace
@@ -55,7 +76,8 @@ void add_connection_options(CLI::App& app, ClientOptions& options) {
   app.add_flag("--proxy-insecure", options.proxy_insecure, "do not verify an https:// proxy's TLS certificate");
   app.add_option("--proxy-cacert", options.proxy_cacert, "CA certificates (PEM) to verify an https:// proxy with")
       ->check(CLI::ExistingFile);
-  app.add_option("--resolve", options.resolve, "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (repeatable)");
+  app.add_option("--resolve", options.resolve, "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (repeatable)")
+      ->check(CLI::Validator(check_resolve_entry, "HOST:PORT:ADDR"));
   app.add_flag("-4,--ipv4", options.ipv4_only, "resolve names to IPv4 addresses only");
   app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");
   add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS, and again for the upgrade response (default 10s)");

@@ -33,9 +33,11 @@ class HumanReporter : public HandshakeReporter {
 
   void request(const codec::RequestHead& request) override {
     offered_version_ = codec::combined_field_value(request.fields, "Sec-WebSocket-Version").value_or("");
-    line(fmt::format("> {} {} {}", request.method, request.target, request.version));
+    // Escaped too: --ws-key, -H and the URL may carry any bytes on purpose.
+    line(fmt::format("> {} {} {}", request.method, peer(request.target), request.version));
     for (const auto& field : request.fields) {
-      line(fmt::format("> {}: {}", field.name, shown_header_value(field.name, field.value, options_.show_secrets)));
+      line(fmt::format("> {}: {}", peer(field.name),
+                       peer(shown_header_value(field.name, field.value, options_.show_secrets))));
     }
     line(">");
   }

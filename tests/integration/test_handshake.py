@@ -153,6 +153,9 @@ class BadInput(unittest.TestCase):
         self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "--deflate=client_max_window_bits=99"), 2,
                           "client_max_window_bits")
         self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "-H", "no colon here"), 2, "Name: value")
+        self.assert_error(run_wsprobe("handshake", "ws://127.0.0.1/", "--resolve", "garbage"), 2, "--resolve",
+                          "HOST:PORT:ADDR")
+        self.assert_error(run_wsprobe("handshake", "ws://a\x1b[31m/"), 2, "bad URL", "\\x1b")
 
     def test_closed_port_cannot_connect(self):
         port = free_port()
