@@ -160,9 +160,11 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     JsonWriter json = json_event("summary");
     json.field("end", session::heartbeat_end_name(s.end)).field("sent", s.sent).field("answered", s.answered);
     json.field("lost", s.lost).field("unmatched", s.unmatched).key("rtt_ms").begin_object();
-    json.field("samples", s.rtt.samples).field("min", s.rtt.min_ms).field("mean", s.rtt.mean_ms);
-    json.field("p50", s.rtt.p50_ms).field("p90", s.rtt.p90_ms).field("p99", s.rtt.p99_ms).field("max", s.rtt.max_ms);
-    json.field("jitter", s.rtt.jitter_ms).end_object();
+    // Without a single round trip there is no figure: null, not 0.
+    const auto figure = [&s](double ms) { return s.rtt.samples ? std::optional<double>(ms) : std::nullopt; };
+    json.field("samples", s.rtt.samples).field("min", figure(s.rtt.min_ms)).field("mean", figure(s.rtt.mean_ms));
+    json.field("p50", figure(s.rtt.p50_ms)).field("p90", figure(s.rtt.p90_ms)).field("p99", figure(s.rtt.p99_ms));
+    json.field("max", figure(s.rtt.max_ms)).field("jitter", figure(s.rtt.jitter_ms)).end_object();
     json.field("server_pings", s.server_pings).field("server_ping_interval_ms", s.server_ping_interval_ms);
     json.field("lived_ms", s.lived_ms);
     if (s.close) {

@@ -45,6 +45,8 @@ class Heartbeat(unittest.TestCase):
         self.assertGreaterEqual(dead["silent_ms"], 200)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "peer_dead")
         self.assertEqual(result.stderr, "wsprobe: error: the peer is dead\n")
+        summary, = of_type(lines, "summary")
+        self.assertEqual((summary["rtt_ms"]["samples"], summary["rtt_ms"]["p50"]), (0, None))
 
     def test_server_pings_are_answered_and_their_cadence_reported(self):
         with serve("--ping-interval", "100ms") as server:
