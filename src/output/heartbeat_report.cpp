@@ -45,6 +45,7 @@ class HumanHeartbeat : public session::HeartbeatReporter {
   void ping(codec::ByteView) override {}
   void pong(codec::ByteView) override {}
   void closed(const session::LiveClose& close) override {
+    if (close.violation) line(style_.bad("server broke a rule: " + close.violation->describe()));
     if (close.dropped || (!close.received && close.tcp == session::TcpEnd::closed_by_client)) return;
     line(fmt::format("closed by {}: {}", close.server_first || !close.sent_code ? "the server" : "us",
                      close_text(close)));
@@ -129,6 +130,7 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
     json.field("server_first", close.server_first).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
+    json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
     emit_json_line(json, out_);
   }
   void pong_matched(std::uint64_t sequence, double rtt_ms) override {

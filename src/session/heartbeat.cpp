@@ -22,10 +22,8 @@ class Run : public LiveObserver {
   HeartbeatSummary run(LiveSession& live) {
     live_ = &live;
     for (const auto& [type, payload] : settings_.send_on_open) live.send_message(type, payload);
-    opened_ = now_ms();
-    last_heard_ = opened_;
-    double next_ping = opened_;
-    const double duration_end = settings_.duration ? opened_ + static_cast<double>(settings_.duration->count()) : 1e300;
+    double next_ping = 0;
+    const double duration_end = settings_.duration ? static_cast<double>(settings_.duration->count()) : 1e300;
     const double dead_after = static_cast<double>(settings_.dead_after.count());
     const double interval = static_cast<double>(settings_.interval.count());
     // Silence proves a dead peer only once a ping has waited for its answer: after
@@ -100,7 +98,7 @@ class Run : public LiveObserver {
       summary.server_ping_interval_ms =
           (server_pings_.back() - server_pings_.front()) / static_cast<double>(server_pings_.size() - 1);
     }
-    summary.lived_ms = (closed_at_ ? *closed_at_ : now_ms()) - opened_;
+    summary.lived_ms = closed_at_ ? *closed_at_ : now_ms();
     summary.close = close_;
     reporter_.summary(summary);
     return summary;
@@ -118,7 +116,7 @@ class Run : public LiveObserver {
   void ping(codec::ByteView) override {
     heard();
     server_pings_.push_back(last_heard_);
-    reporter_.server_ping(last_heard_ - opened_);
+    reporter_.server_ping(last_heard_);
   }
   void pong(codec::ByteView payload) override {
     heard();
@@ -155,8 +153,9 @@ class Run : public LiveObserver {
   HeartbeatReporter& reporter_;
   const std::atomic<bool>& stop_;
   PingTracker tracker_;
+  // Times are milliseconds since the session opened, which is when this object is made:
+  // the bytes that came with the handshake response are read (and may end it) before run().
   const net::Clock::time_point started_ = net::Clock::now();
-  double opened_ = 0;
   double last_heard_ = 0;
   std::optional<double> unanswered_since_;  // the first ping sent since anything was heard
   std::vector<double> server_pings_;

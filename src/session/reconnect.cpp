@@ -32,6 +32,7 @@ std::string cause_of(const HeartbeatSummary& summary) {
   if (summary.end == HeartbeatEnd::peer_dead) return "dead";
   if (!summary.close) return "ended";
   const LiveClose& close = *summary.close;
+  if (close.violation) return "violation";  // we failed the connection: the server broke a rule
   if (close.received) {
     return close.received->code ? "close " + std::to_string(*close.received->code) : std::string("close");
   }
