@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "codec/extensions.h"
+#include "output/handshake_text.h"
+#include "output/style.h"
 
 namespace wsprobe::cmd {
 
@@ -80,13 +82,21 @@ codec::EncoderOptions OpenedSession::writing() const {
   return {.as = codec::Role::client, .deflate = report.negotiated.deflate};
 }
 
-OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline) {
+OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline,
+                           const cli::OutputOptions& output) {
   const net::WsUrl url = net::parse_ws_url(options.url);
   const codec::RequestHead head = codec::build_request(handshake_request(options, url));
+  // -v shows the raw handshake as `wsprobe handshake` does, the request before the wait.
+  const bool show_heads = output.verbose && !output.json && !output.quiet;
+  auto show = [&output](const std::vector<std::string>& lines) {
+    for (const std::string& line : lines) output::write_text(stdout, line + "\n");
+  };
   OpenedSession opened;
   opened.connection = net::Connection::open(connect_settings(options, url), deadline);
+  if (show_heads) show(output::request_head_lines(head, output.show_secrets));
   opened.exchange =
       session::exchange_opening_handshake(*opened.connection, head, response_deadline(options, deadline));
+  if (show_heads) show(output::response_head_lines(opened.exchange.response, output.show_secrets));
   opened.report = codec::check_response(opened.exchange.response, head);
   if (!opened.report.ok()) throw handshake_failure(opened.report, opened.exchange);
   return opened;

@@ -40,7 +40,9 @@ struct OpenedSession {
 
 // Connects and completes the opening handshake; throws Failure when it cannot, or
 // when the response breaks a rule (handshake_failure).
-OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline);
+// With -v (human output), the request and response heads are printed as they go.
+OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline,
+                           const cli::OutputOptions& output);
 
 // Until when to wait for the upgrade response: --connect-timeout bounds it too, so that
 // a server that accepts TCP and never answers cannot hold a command without --timeout.

@@ -67,7 +67,7 @@ int run_connect(const ConnectOptions& options) {
   const auto reporter = output::make_live_reporter(options.output, stdout);
 
   reporter->connecting(net::parse_ws_url(options.client.url).text());
-  OpenedSession opened = open_session(options.client, deadline);
+  OpenedSession opened = open_session(options.client, deadline, options.output.common);
   // Installed once open: until then Ctrl-C ends the command at once.
   const std::atomic<bool>& stop = net::stop_requested_on_signal();
   net::Connection& connection = *opened.connection;

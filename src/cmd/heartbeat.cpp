@@ -33,7 +33,7 @@ int run_heartbeat(HeartbeatOptions options) {
   settings.deadline = command_deadline(options.client, net::Clock::now());
 
   const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
-  OpenedSession opened = open_session(options.client, settings.deadline);
+  OpenedSession opened = open_session(options.client, settings.deadline, options.output);
   const session::HeartbeatSummary summary =
       session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client),
                              opened.writing(), settings, *reporter, options.output.verbose,

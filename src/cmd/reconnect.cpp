@@ -31,10 +31,11 @@ int run_reconnect(ReconnectOptions options) {
 
   const auto reporter = output::make_reconnect_reporter(options.output, stdout);
   const cli::ClientOptions& client = options.client;
+  const cli::OutputOptions& output = options.output;
   const session::ReconnectSummary summary = session::run_reconnect(
       settings,
-      [&client](net::Deadline deadline) {
-        OpenedSession opened = open_session(client, deadline);
+      [&client, &output](net::Deadline deadline) {
+        OpenedSession opened = open_session(client, deadline, output);
         return session::OpenedConnection{std::move(opened.connection), std::move(opened.exchange.after_head),
                                          opened.reading(client), opened.writing()};
       },

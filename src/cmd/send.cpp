@@ -77,7 +77,7 @@ int run_send(const SendOptions& options) {
   const auto reporter = output::make_send_reporter(options.output, stdout);
   OpenedSession opened;
   try {
-    opened = open_session(options.client, deadline);
+    opened = open_session(options.client, deadline, options.output);
   } catch (const Failure& failure) {
     reporter->failed(failure.code(), failure.what());
     throw;

@@ -5,6 +5,7 @@
 #include "codec/close.h"
 #include "codec/frame.h"
 #include "output/escape.h"
+#include "output/handshake_text.h"
 #include "output/json.h"
 #include "output/style.h"
 
@@ -33,23 +34,11 @@ class HumanReporter : public HandshakeReporter {
 
   void request(const codec::RequestHead& request) override {
     offered_version_ = codec::combined_field_value(request.fields, "Sec-WebSocket-Version").value_or("");
-    // Escaped too: --ws-key, -H and the URL may carry any bytes on purpose.
-    line(fmt::format("> {} {} {}", request.method, peer(request.target), request.version));
-    for (const auto& field : request.fields) {
-      line(fmt::format("> {}: {}", peer(field.name),
-                       peer(shown_header_value(field.name, field.value, options_.show_secrets))));
-    }
-    line(">");
+    for (const std::string& text : request_head_lines(request, options_.show_secrets)) line(text);
   }
 
   void response(const session::OpeningExchange& exchange) override {
-    const auto& response = exchange.response;
-    line(fmt::format("< {} {} {}", response.version, response.status, peer(response.reason)));
-    for (const auto& field : response.fields) {
-      line(fmt::format("< {}: {}", peer(field.name),
-                       peer(shown_header_value(field.name, field.value, options_.show_secrets))));
-    }
-    line("<");
+    for (const std::string& text : response_head_lines(exchange.response, options_.show_secrets)) line(text);
   }
 
   void checks(const codec::HandshakeReport& report) override {

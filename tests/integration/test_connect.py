@@ -59,7 +59,10 @@ class Sessions(unittest.TestCase):
 
     def test_frame_trace_shows_both_directions(self):
         with serve() as server:
-            result = connect(server.url, "-v", input="hi\n")
+            result = connect(server.url, "-v", "-H", "Cookie: secret", input="hi\n")
+        self.assertIn("> GET / HTTP/1.1\n", result.stdout)  # the raw handshake first
+        self.assertIn("> Cookie: <redacted 6 bytes>\n", result.stdout)
+        self.assertIn("< HTTP/1.1 101 Switching Protocols\n", result.stdout)
         self.assertRegex(result.stdout, r"> fin=1 rsv=000 text mask=[0-9a-f]{8} len=2 hi")
         self.assertIn("< fin=1 rsv=000 text mask=- len=2 hi", result.stdout)
         self.assertIn("> fin=1 rsv=000 close", result.stdout)
