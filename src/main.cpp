@@ -19,7 +19,11 @@ std::string subcommand_footer() {
   }
   text +=
       "\nExit status: 0 success, 1 protocol violation or refusal, 2 usage,\n"
-      "3 could not connect, 4 timed out.\n";
+      "3 could not connect, 4 timed out.\n"
+      "\nExamples:\n"
+      "  wsprobe serve --port 9001 &                      # a strict server to try things on\n"
+      "  wsprobe handshake ws://127.0.0.1:9001/           # the upgrade, checked rule by rule\n"
+      "  wsprobe heartbeat wss://api.example/ws --idle    # how long does a quiet connection live?\n";
   return text;
 }
 

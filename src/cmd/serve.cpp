@@ -159,8 +159,6 @@ cli::Run setup_serve(CLI::App& app) {
       "Examples:\n"
       "  wsprobe serve                      # echo on ws://127.0.0.1:9001/ until Ctrl-C\n"
       "  wsprobe serve --sse-interval 250ms # and events on http://127.0.0.1:9001/sse\n"
-      "  wsprobe serve --port 0 -s chat -v  # a free port, subprotocol chat, a log line per connection event\n"
-      "  wsprobe serve --deflate            # compressed echoes to clients that offer permessage-deflate\n"
       "  wsprobe serve --tls-self-signed --tls-cert-out /tmp/wsprobe.pem   # clients: --cacert /tmp/wsprobe.pem\n");
   return [options] { return serve(*options); };
 }

@@ -50,7 +50,8 @@ class Cli(unittest.TestCase):
         self.assertTrue(result.stderr.startswith("wsprobe: error: --deflate: "), result.stderr)
 
     def test_readme_table_matches_help(self):
-        help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", run("--help").stdout, re.M)
+        table = run("--help").stdout.split("Subcommands:\n", 1)[1].split("\n\n", 1)[0]
+        help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", table, re.M)
         from_help = {name: (summary, "planned" if planned else "available") for name, summary, planned in help_rows}
         readme_rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (\w+) \|$", README.read_text(), re.M)
         from_readme = {name: (summary, status) for name, summary, status in readme_rows}
