@@ -82,6 +82,10 @@ UniqueFd listen_on(const std::string& host, std::uint16_t port) {
   const int on = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);  // restart at once despite TIME_WAIT
   if (bind(fd.get(), found->ai_addr, found->ai_addrlen) != 0) {
+    if (errno == EADDRNOTAVAIL) {
+      throw usage_error("cannot listen on --host " + host + " (" + std::strerror(errno) + ")",
+                        "use an address of this machine, such as 127.0.0.1 or ::1");
+    }
     const bool in_use = errno == EADDRINUSE;
     throw Failure(exit_connect, "cannot listen on " + where + " (" + std::strerror(errno) + ")",
                   in_use ? "choose another --port, or --port 0 for a free one" : "");

@@ -187,7 +187,7 @@ class FirstLineAndCommandLine(unittest.TestCase):
         self.assertIn("--port 0", hint)
 
     def test_bad_values_are_usage_errors(self):
-        for args in (["--host", "not an address"], ["--tls-cert-out", "x.pem"], ["-s", "not a token"],
+        for args in (["--host", "not an address"], ["--host", "192.0.2.1"], ["--tls-cert-out", "x.pem"], ["-s", "not a token"],
                      ["--max-message-size", "lots"], ["--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent"]):
             with self.subTest(args=args):
                 result = run_wsprobe("serve", "--port", "0", *args)
