@@ -8,6 +8,7 @@
 
 #include "cli/errors.h"
 #include "cmd/subcommands.h"
+#include "output/escape.h"
 #include "version.h"
 
 namespace {
@@ -28,8 +29,9 @@ std::string subcommand_footer() {
 }
 
 int report(const std::string& what, const std::string& hint) {
-  fmt::print(stderr, "wsprobe: error: {}\n", what);
-  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  // Messages may quote the peer (an sse Content-Type, a rule's detail): one plain line each.
+  fmt::print(stderr, "wsprobe: error: {}\n", wsprobe::output::made_safe_for_terminal(what));
+  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", wsprobe::output::made_safe_for_terminal(hint));
   return 0;
 }
 

@@ -80,7 +80,7 @@ void add_connection_options(CLI::App& app, ClientOptions& options) {
       ->check(CLI::Validator(check_resolve_entry, "HOST:PORT:ADDR"));
   app.add_flag("-4,--ipv4", options.ipv4_only, "resolve names to IPv4 addresses only");
   app.add_flag("-6,--ipv6", options.ipv6_only, "resolve names to IPv6 addresses only")->excludes("--ipv4");
-  add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS, and again for the upgrade response (default 10s)");
+  add_duration_option(app, "--connect-timeout", options.connect_timeout, "limit for DNS, TCP, proxy and TLS, and again for the upgrade response");
   add_duration_option(app, "--timeout", options.timeout, "limit for the whole command");
 }
 
@@ -88,10 +88,10 @@ void add_client_options(CLI::App& app, ClientOptions& options) {
   add_connection_options(app, options);
   app.add_option("--origin", options.origin, "Origin header");
   app.add_option("-s,--subprotocol", options.subprotocols, "offer a subprotocol (repeatable, in preference order)");
-  // A flag that takes a value only as --deflate=PARAMS, so that it never swallows the URL.
-  app.add_flag("--deflate{permessage-deflate}", options.deflate,
-               "offer permessage-deflate; --deflate=PARAMS offers these parameters")
-      ->type_name("[=PARAMS]");
+  // A flag that takes a value only as --deflate=PARAMS, so that it never swallows the
+  // URL. Given bare, CLI11 stores "true": handshake_request reads that as the defaults.
+  app.add_flag("--deflate", options.deflate, "offer permessage-deflate; --deflate=PARAMS offers these parameters")
+      ->option_text("[=PARAMS]");
   add_size_option(app, "--max-message-size", options.max_message_size, "largest message accepted (default 16MiB)");
 }
 

@@ -37,7 +37,7 @@ codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, con
   if (options.deflate) {
     // "--deflate" alone offers the defaults; "--deflate='client_max_window_bits'" may
     // leave out the extension's name.
-    std::string offer = *options.deflate;
+    std::string offer = *options.deflate == "true" ? std::string(codec::permessage_deflate) : *options.deflate;
     if (!offer.starts_with(codec::permessage_deflate)) offer = std::string(codec::permessage_deflate) + "; " + offer;
     try {
       codec::deflate_offer_from_text(offer);
@@ -96,7 +96,7 @@ OpenedSession open_session(const cli::ClientOptions& options, net::Deadline dead
   if (show_heads) show(output::request_head_lines(head, output.show_secrets));
   opened.exchange =
       session::exchange_opening_handshake(*opened.connection, head, response_deadline(options, deadline));
-  if (show_heads) show(output::response_head_lines(opened.exchange.response, output.show_secrets));
+  if (show_heads) show(output::response_head_lines(opened.exchange.response, output.show_secrets, output.raw));
   opened.report = codec::check_response(opened.exchange.response, head);
   if (!opened.report.ok()) throw handshake_failure(opened.report, opened.exchange);
   return opened;

@@ -184,7 +184,11 @@ int run_connect(const ConnectOptions& options) {
     }
   }
   if (options.stats) reporter->stats(live.stats());
-  return live.close_report().ended_well() ? exit_ok : exit_refused;
+  // After the report, why the exit status is not 0, on stderr.
+  const session::LiveClose& close = live.close_report();
+  if (close.ended_well()) return exit_ok;
+  if (close.violation) throw Failure(exit_refused, "the server broke a rule: " + close.violation->describe());
+  throw Failure(exit_refused, fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
 }
 
 }  // namespace

@@ -65,7 +65,12 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
                               std::min(deadline, net::Clock::now() + options.close_timeout),
                               [&reporter](const codec::FrameHeader& header) { reporter.frame_received(header); });
   reporter.closed(normal_closure, close);
-  return close.closed_cleanly() ? exit_ok : exit_refused;
+  if (close.closed_cleanly()) return exit_ok;
+  // --timeout, not the server, ended a closing handshake still under way.
+  if (close.tcp == session::TcpEnd::left_open && !close.violation && net::Clock::now() >= deadline) {
+    throw Failure(exit_timeout, "--timeout passed during the closing handshake");
+  }
+  return exit_refused;
 }
 
 }  // namespace

@@ -48,6 +48,7 @@ class ReactionReader {
         return;
       }
       process(codec::MutableByteView(buffer_).first(read.size));
+      if (net::Clock::now() >= until) return;  // a server that never stops sending cannot hold us
     }
   }
 
@@ -90,16 +91,18 @@ int run_send(const SendOptions& options) {
   reader.feed(opened.exchange.after_head);
 
   codec::Bytes sent;  // everything written, for what a strict server should make of it
+  // Frames still due when --timeout passes are not sent; the verdict then says so.
+  auto stopped = [&] { return reader.tcp_ended() || net::Clock::now() >= deadline; };
   try {
     for (const cli::FrameSpec& spec : specs) {
       reader.read_until(std::min(deadline, net::Clock::now() + spec.delay));
-      if (reader.tcp_ended() || net::Clock::now() >= deadline) break;
       for (const cli::BuiltFrame& frame : cli::build_frames(spec)) {
+        if (stopped()) break;
         reporter->sent(frame.header, frame.payload);
         if (spec.dribble.count() == 0) {
           connection->send_all(frame.wire, deadline);
         } else {
-          for (std::size_t i = 0; i < frame.wire.size() && !reader.tcp_ended(); ++i) {
+          for (std::size_t i = 0; i < frame.wire.size() && !stopped(); ++i) {
             connection->send_all(codec::ByteView(frame.wire).subspan(i, 1), deadline);
             reader.read_until(std::min(deadline, net::Clock::now() + spec.dribble));
           }
@@ -107,10 +110,11 @@ int run_send(const SendOptions& options) {
         sent.insert(sent.end(), frame.wire.begin(), frame.wire.end());
         reader.frame_sent();
       }
+      if (stopped()) break;
     }
   } catch (const Failure& failure) {
-    if (failure.code() == exit_timeout) throw;
-    reaction.send_error = failure.what();  // the server may have closed on an earlier frame: its reaction counts
+    // A timeout while writing is judged below, with the reaction so far.
+    if (failure.code() != exit_timeout) reaction.send_error = failure.what();
   }
 
   reader.read_until(std::min(deadline, net::Clock::now() + options.wait));
@@ -136,9 +140,10 @@ int run_send(const SendOptions& options) {
   const session::Verdict verdict =
       timed_out ? session::Verdict{false, "--timeout passed before the server's reaction was complete"}
                 : session::judge(expected, reaction);
-  const int code = timed_out ? exit_timeout : verdict.as_required ? exit_ok : exit_refused;
+  const ExitCode code = timed_out ? exit_timeout : verdict.as_required ? exit_ok : exit_refused;
   reporter->finish(reaction, expected, verdict, code);
-  return code;
+  if (code != exit_ok) throw Failure(code, verdict.text);  // after the report: why, on stderr
+  return exit_ok;
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
 #include "codec/http_syntax.h"
-#include "output/escape.h"
 #include "net/signals.h"
 #include "output/sse_report.h"
 #include "session/event_source.h"
@@ -50,8 +49,7 @@ int run_sse(const SseOptions& options) {
   const std::string& text = options.client.url;
   if (!(text.starts_with("http://") || text.starts_with("https://") || text.starts_with("HTTP://") ||
         text.starts_with("HTTPS://"))) {
-    throw usage_error("bad URL '" + output::escape_for_terminal(text) +
-                      "' (an event stream needs an http:// or https:// URL)");
+    throw usage_error("bad URL '" + text + "' (an event stream needs an http:// or https:// URL)");
   }
   const net::WsUrl url = net::parse_ws_url(text);
   session::EventSourceSettings settings;

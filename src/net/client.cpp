@@ -105,8 +105,6 @@ ReadResult Connection::try_read(codec::MutableByteView buffer) {
 }
 
 ReadResult Connection::read_some(codec::MutableByteView buffer, Deadline deadline) {
-  // Checked before reading too: a peer that never stops sending must not outlast it.
-  if (Clock::now() >= deadline) return ReadResult{ReadStatus::timeout};
   for (;;) {
     const ReadResult result = try_read(buffer);
     if (result.status != ReadStatus::would_block) return result;

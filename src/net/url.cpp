@@ -4,13 +4,12 @@
 
 #include "cli/errors.h"
 #include "codec/http_syntax.h"
-#include "output/escape.h"
 
 namespace wsprobe::net {
 namespace {
 
 Failure bad_url(std::string_view text, const std::string& why, std::string hint = {}) {
-  return usage_error("bad URL '" + output::escape_for_terminal(text) + "' (" + why + ")", std::move(hint));
+  return usage_error("bad URL '" + std::string(text) + "' (" + why + ")", std::move(hint));
 }
 
 }  // namespace

@@ -39,15 +39,13 @@ void append_hex(std::string& out, std::uint32_t value, int digits) {
   for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex[(value >> shift) & 0xf];
 }
 
-}  // namespace
-
-std::string escape_for_terminal(std::string_view bytes) {
+std::string escape(std::string_view bytes, bool backslashes) {
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t at = 0; at < bytes.size();) {
     const auto byte = static_cast<unsigned char>(bytes[at]);
     if (byte >= 0x20 && byte < 0x7f) {
-      if (byte == '\\') out += '\\';
+      if (byte == '\\' && backslashes) out += '\\';
       out += static_cast<char>(byte);
       ++at;
       continue;
@@ -68,6 +66,12 @@ std::string escape_for_terminal(std::string_view bytes) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string escape_for_terminal(std::string_view bytes) { return escape(bytes, true); }
+
+std::string made_safe_for_terminal(std::string_view text) { return escape(text, false); }
 
 std::string json_string(std::string_view bytes) {
   std::string out = "\"";

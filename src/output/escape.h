@@ -12,6 +12,10 @@ namespace wsprobe::output {
 // DEL and invalid bytes as "\xNN"; C1 controls and bidirectional overrides as "\uNNNN".
 std::string escape_for_terminal(std::string_view bytes);
 
+// The same, but backslashes stay as they are: for text that may already hold escaped
+// peer bytes, such as an error line, which must reach the terminal as one plain line.
+std::string made_safe_for_terminal(std::string_view text);
+
 // A JSON string literal, quotes included. Valid UTF-8 is kept; controls are "\u00NN"
 // (or \n \t ...); each invalid byte becomes U+FFFD, as JSON text must be UTF-8.
 std::string json_string(std::string_view bytes);

@@ -38,7 +38,7 @@ class HumanReporter : public HandshakeReporter {
   }
 
   void response(const session::OpeningExchange& exchange) override {
-    for (const std::string& text : response_head_lines(exchange.response, options_.show_secrets)) line(text);
+    for (const std::string& text : response_head_lines(exchange.response, options_.show_secrets, options_.raw)) line(text);
   }
 
   void checks(const codec::HandshakeReport& report) override {

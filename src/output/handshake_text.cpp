@@ -8,11 +8,13 @@
 namespace wsprobe::output {
 namespace {
 
-void add_fields(std::vector<std::string>& lines, std::string_view mark, const std::vector<codec::HeaderField>& fields,
-                bool show_secrets) {
+std::string shown(std::string_view text, bool raw) { return raw ? std::string(text) : escape_for_terminal(text); }
+
+void add_fields(std::vector<std::string>& lines, std::string_view mark, const codec::HeaderFields& fields,
+                bool show_secrets, bool raw) {
   for (const auto& field : fields) {
-    lines.push_back(fmt::format("{} {}: {}", mark, escape_for_terminal(field.name),
-                                escape_for_terminal(shown_header_value(field.name, field.value, show_secrets))));
+    lines.push_back(fmt::format("{} {}: {}", mark, shown(field.name, raw),
+                                shown(shown_header_value(field.name, field.value, show_secrets), raw)));
   }
   lines.emplace_back(mark);
 }
@@ -21,15 +23,15 @@ void add_fields(std::vector<std::string>& lines, std::string_view mark, const st
 
 std::vector<std::string> request_head_lines(const codec::RequestHead& request, bool show_secrets) {
   std::vector<std::string> lines{
-      fmt::format("> {} {} {}", request.method, escape_for_terminal(request.target), request.version)};
-  add_fields(lines, ">", request.fields, show_secrets);
+      fmt::format("> {} {} {}", request.method, shown(request.target, false), request.version)};
+  add_fields(lines, ">", request.fields, show_secrets, false);
   return lines;
 }
 
-std::vector<std::string> response_head_lines(const codec::ResponseHead& response, bool show_secrets) {
+std::vector<std::string> response_head_lines(const codec::ResponseHead& response, bool show_secrets, bool raw) {
   std::vector<std::string> lines{
-      fmt::format("< {} {} {}", response.version, response.status, escape_for_terminal(response.reason))};
-  add_fields(lines, "<", response.fields, show_secrets);
+      fmt::format("< {} {} {}", response.version, response.status, shown(response.reason, raw))};
+  add_fields(lines, "<", response.fields, show_secrets, raw);
   return lines;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The opening handshake as curl -v shows it: "> " for the request head sent, "< " for
-// the response head received. Every byte is escaped (the peer's and, since --ws-key,
-// -H and the URL may carry any bytes on purpose, ours), secrets redacted unless shown.
+// the response head received. Bytes are escaped (the peer's unless `raw` asks for them
+// as they came; ours always, since --ws-key, -H and the URL may carry any bytes on
+// purpose), secrets redacted unless shown.
 #include <string>
 #include <vector>
 
@@ -10,6 +11,6 @@
 namespace wsprobe::output {
 
 std::vector<std::string> request_head_lines(const codec::RequestHead& request, bool show_secrets);
-std::vector<std::string> response_head_lines(const codec::ResponseHead& response, bool show_secrets);
+std::vector<std::string> response_head_lines(const codec::ResponseHead& response, bool show_secrets, bool raw);
 
 }  // namespace wsprobe::output

@@ -70,6 +70,7 @@ CloseExchange exchange_close(net::Connection& connection, codec::Bytes already_r
       assembler.feed(codec::MutableByteView(buffer.data(), read.size));
       if (result.server_close) result.close_ms = net::elapsed_ms(sent_at);
     }
+    if (net::Clock::now() >= deadline) return result;  // a server that never stops sending cannot hold us
   }
 }
 

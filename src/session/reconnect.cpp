@@ -82,6 +82,7 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     try {
       opened = open(run_end);
     } catch (const Failure& failure) {
+      if (failure.code() == exit_usage) throw;  // a bad URL or option fails every attempt alike
       ++summary.failures;
       const auto retry_in = policy.failed(unit(random));
       reporter.failed(summary.attempts, failure.what(), policy.failures_in_a_row(), retry_in);

@@ -169,6 +169,17 @@ class BadInput(unittest.TestCase):
         self.assert_error(result, 4, "timed out waiting for the handshake response")
         self.assertLess(elapsed, 5)
 
+    def test_a_server_that_never_stops_sending_cannot_hold_the_close(self):
+        with python_peer("bad_server.py", "flood") as server:
+            started = time.monotonic()
+            by_timeout = run_wsprobe("handshake", server.url, "--timeout", "1s", "--close-timeout", "10s")
+            by_close_timeout = run_wsprobe("handshake", server.url, "--close-timeout", "1s")
+            elapsed = time.monotonic() - started
+        self.assert_error(by_timeout, 4, "--timeout passed during the closing handshake")
+        self.assertEqual(by_close_timeout.returncode, 1)
+        self.assertIn("server sent no Close", by_close_timeout.stdout)
+        self.assertLess(elapsed, 8)
+
     def test_server_that_never_answers_times_out_within_the_timeout(self):
         with python_peer("bad_server.py", "silent") as server:
             started = time.monotonic()

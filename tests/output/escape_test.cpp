@@ -23,6 +23,12 @@ TEST(EscapeForTerminal, EscapesControlsInvalidBytesAndReorderingCharacters) {
   EXPECT_EQ(escape_for_terminal("abc\xe2\x80\xae"), "abc\\u202e");    // right-to-left override
 }
 
+TEST(MadeSafeForTerminal, EscapesControlsButKeepsEscapesAlreadyMade) {
+  EXPECT_EQ(made_safe_for_terminal("type text/\x1b[2J"), "type text/\\x1b[2J");
+  EXPECT_EQ(made_safe_for_terminal("already \\x1b escaped"), "already \\x1b escaped");
+  EXPECT_EQ(made_safe_for_terminal("one\nline \xe2\x80\xae"), "one\\x0aline \\u202e");
+}
+
 TEST(JsonString, EscapesForJson) {
   EXPECT_EQ(json_string("plain"), "\"plain\"");
   EXPECT_EQ(json_string("q\"b\\"), "\"q\\\"b\\\\\"");
