@@ -177,6 +177,11 @@ class ThroughAnNginxProxy(unittest.TestCase):
 
 
 class Reconnect(unittest.TestCase):
+    def test_a_usage_error_is_not_retried(self):
+        result = run_wsprobe("reconnect", "ws://127.0.0.1:9/", "--deflate=foo", "--retry-interval", "10s")
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn("--deflate", result.stderr)
+
     def test_refusals_count_and_a_success_opens(self):
         with serve("--refuse-first", "2", "--drop-after", "300ms") as server:
             result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--max-retries", "3",
