@@ -99,15 +99,17 @@ int run_send(const SendOptions& options) {
       for (const cli::BuiltFrame& frame : cli::build_frames(spec)) {
         if (stopped()) break;
         reporter->sent(frame.header, frame.payload);
+        std::size_t written = 0;  // a dribble may stop part way
         if (spec.dribble.count() == 0) {
           connection->send_all(frame.wire, deadline);
+          written = frame.wire.size();
         } else {
-          for (std::size_t i = 0; i < frame.wire.size() && !stopped(); ++i) {
-            connection->send_all(codec::ByteView(frame.wire).subspan(i, 1), deadline);
+          for (; written < frame.wire.size() && !stopped(); ++written) {
+            connection->send_all(codec::ByteView(frame.wire).subspan(written, 1), deadline);
             reader.read_until(std::min(deadline, net::Clock::now() + spec.dribble));
           }
         }
-        sent.insert(sent.end(), frame.wire.begin(), frame.wire.end());
+        sent.insert(sent.end(), frame.wire.begin(), frame.wire.begin() + static_cast<std::ptrdiff_t>(written));
         reader.frame_sent();
       }
       if (stopped()) break;
