@@ -110,6 +110,9 @@ bool MessageAssembler::finish_message() {
   }
   message_open_ = false;
   handler_.on_message(message_type_, message_);
+  // After a large message, give the memory back rather than keep it while the
+  // connection idles: a small compressed message can inflate to the whole limit.
+  if (message_.capacity() > max_held_between_messages) Bytes().swap(message_);
   return true;
 }
 

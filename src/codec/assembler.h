@@ -48,6 +48,8 @@ struct AssemblerOptions {
 
 class MessageAssembler {
  public:
+  static constexpr std::size_t max_held_between_messages = 256 * 1024;
+
   MessageAssembler(AssemblerOptions options, MessageHandler& handler);
 
   // Feeds bytes read from the peer (unmasked in place). Returns false once the peer
@@ -59,6 +61,9 @@ class MessageAssembler {
   bool close_received() const { return close_received_; }
   // A fragmented message is open (its first frame arrived, its last not yet).
   bool in_message() const { return message_open_; }
+  // Memory held for messages (between messages too): a connection that idles after a
+  // large message must not keep it.
+  std::size_t held_bytes() const { return message_.capacity(); }
 
  private:
   bool begin_frame(const FrameHeader& header);

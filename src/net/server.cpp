@@ -30,9 +30,6 @@ constexpr std::uint64_t first_connection_id = 2;
 constexpr std::size_t read_size = 64 * 1024;
 // Reads in a row for one connection before the others get a turn.
 constexpr int reads_per_turn = 16;
-// A connection is not read while this much of its output is unsent, so a client
-// that sends without reading cannot make the server buffer without bound.
-constexpr std::size_t output_high_water = 1024 * 1024;
 // From the server's Close (or refusal) to TCP closed: time to flush and for the
 // client to close its side.
 constexpr Milliseconds closing_timeout{5'000};

@@ -87,7 +87,7 @@ void ServerSession::play_faults(Clock::time_point now) {
     it = delayed_pongs_.erase(it);
   }
   if (next_ping_ && now >= *next_ping_) {
-    send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
+    if (output_.size() < output_high_water) send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
     *next_ping_ = std::max(*next_ping_ + *faults.ping_interval, now + *faults.ping_interval);
   }
   if (faults.drop_after && now >= opened_at_ + *faults.drop_after) {
@@ -107,6 +107,8 @@ void ServerSession::wake(Clock::time_point now) {
   now_ = now;
   if (phase_ == Phase::open) return play_faults(now);
   if (phase_ != Phase::streaming) return;
+  // The stream waits for a client that does not read, at its cadence; it does not pile up.
+  if (output_.size() >= output_high_water) return sse_->postpone(now);
   output_.append(codec::as_bytes(sse_->due(now)));
   if (sse_->next_due()) return;
   phase_ = Phase::closing;  // the server ends the body

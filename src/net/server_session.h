@@ -38,6 +38,11 @@ struct ServerSessionOptions {
   ServerFaults faults;
 };
 
+// A connection is not read while this much of its output is unsent, and gets no timed
+// output (events, pings) either, so a client that does not read cannot make the server
+// buffer without bound.
+constexpr std::size_t output_high_water = 1024 * 1024;
+
 class ServerSession : private codec::MessageHandler {
  public:
   enum class Phase : std::uint8_t {

@@ -103,6 +103,8 @@ std::string SseEndpoint::due(Clock::time_point now) {
   return events;
 }
 
+void SseEndpoint::postpone(Clock::time_point now) { next_due_ = now + interval_; }
+
 std::optional<SseEndpoint::Clock::time_point> SseEndpoint::next_due() const {
   if (over_) return std::nullopt;
   return next_due_;

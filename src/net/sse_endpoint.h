@@ -35,6 +35,8 @@ class SseEndpoint {
   std::string start();
   // Events due at `now`, as bytes to send.
   std::string due(Clock::time_point now);
+  // Nothing now (the client is not reading): the next event comes an interval later.
+  void postpone(Clock::time_point now);
   // When the next events are due; nullopt once the stream is over (the server closes).
   std::optional<Clock::time_point> next_due() const;
   // A line for the -v log: "sse /sse?burst=5 from id 8".

@@ -124,6 +124,17 @@ TEST(MessageAssembler, TellsWhereAMessageStands) {
   EXPECT_FALSE(assembler.failed());
 }
 
+TEST(MessageAssembler, GivesBackTheMemoryOfALargeMessage) {
+  RecordingHandler handler;
+  MessageAssembler assembler({}, handler);
+  codec::FrameHeader header;
+  header.opcode = 2;
+  Bytes large = build_frame(header, Bytes(1 << 20, 0x41));
+  ASSERT_TRUE(assembler.feed(large));
+  EXPECT_EQ(handler.events, "message binary <1048576 bytes>");
+  EXPECT_LE(assembler.held_bytes(), MessageAssembler::max_held_between_messages);
+}
+
 TEST(MessageAssembler, IgnoresInputAfterAViolation) {
   RecordingHandler handler;
   MessageAssembler assembler({}, handler);

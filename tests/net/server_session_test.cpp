@@ -294,5 +294,39 @@ TEST(ServerSession, LogsALostConnectionOnceAndOnlyBeforeClosing) {
   EXPECT_TRUE(open.take_log().empty());
 }
 
+TEST(ServerSession, AStreamWaitsForAClientThatDoesNotRead) {
+  using std::chrono::seconds;
+  ServerSession session({});
+  const auto start = ServerSession::Clock::now();
+  Bytes request = bytes_of("GET /sse?interval=1&burst=1000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  session.receive(request, start);
+  ASSERT_EQ(session.phase(), ServerSession::Phase::streaming);
+  // A thousand events a second for 200 s, none of them read: about 6 MB unchecked.
+  for (int second = 1; second <= 200; ++second) session.wake(start + seconds(second));
+  EXPECT_LT(session.output().size(), output_high_water + 64 * 1024);
+  EXPECT_GT(session.output().size(), output_high_water / 2);
+
+  // Once the client reads, the stream goes on where it stopped, at its cadence.
+  const std::string sent(codec::as_chars(session.output().pending()));
+  const std::uint64_t last_id = std::stoull(sent.substr(sent.rfind("id: ") + 4));
+  session.output().consume(session.output().size());
+  session.wake(start + seconds(202));
+  const std::string next(codec::as_chars(session.output().pending()));
+  EXPECT_TRUE(next.starts_with("id: " + std::to_string(last_id + 1) + "\n")) << next.substr(0, 40);
+  EXPECT_LT(next.size(), 64 * 1024u);  // one burst, not the backlog
+}
+
+TEST(ServerSession, PingsWaitForAClientThatDoesNotRead) {
+  ServerSessionOptions options;
+  options.faults.ping_interval = std::chrono::milliseconds(1);
+  ServerSession session(options);
+  const auto start = ServerSession::Clock::now();
+  Bytes request = bytes_of(request_head());
+  session.receive(request, start);
+  // 2 MB of pings due, none read.
+  for (int ms = 1; ms <= 200'000; ++ms) session.wake(start + std::chrono::milliseconds(ms));
+  EXPECT_LT(session.output().size(), output_high_water + 64);
+}
+
 }  // namespace
 }  // namespace wsprobe::net
