@@ -52,8 +52,12 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
       messages.emplace_back(codec::Opcode::binary, std::move(*bytes));
     } else {
       cli::InputFile file = cli::read_input_file(value, cli::max_input_payload);
-      if (file.status == cli::InputFile::Status::unreadable) throw usage_error("--send-file " + value + " cannot be read");
-      if (file.status == cli::InputFile::Status::too_big) throw usage_error("--send-file " + value + " is over 256 MiB");
+      if (file.status == cli::InputFile::Status::unreadable) {
+        throw usage_error("--send-file " + value + " cannot be read");
+      }
+      if (file.status == cli::InputFile::Status::too_big) {
+        throw usage_error("--send-file " + value + " is over 256 MiB");
+      }
       messages.emplace_back(codec::Opcode::binary, std::move(file.bytes));
     }
   }
@@ -188,7 +192,8 @@ int run_connect(const ConnectOptions& options) {
   const session::LiveClose& close = live.close_report();
   if (close.ended_well()) return exit_ok;
   if (close.violation) throw Failure(exit_refused, "the server broke a rule: " + close.violation->describe());
-  throw Failure(exit_refused, fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
+  throw Failure(exit_refused,
+                fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
 }
 
 }  // namespace

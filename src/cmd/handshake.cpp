@@ -42,7 +42,8 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
   const auto connection = net::Connection::open(connect_settings(options.client, url), deadline);
   reporter.connected(url, connection->endpoints());
   reporter.request(head);
-  const session::OpeningExchange exchange = session::exchange_opening_handshake(*connection, head, response_deadline(options.client, deadline));
+  const session::OpeningExchange exchange =
+      session::exchange_opening_handshake(*connection, head, response_deadline(options.client, deadline));
   reporter.response(exchange);
   const codec::HandshakeReport report = codec::check_response(exchange.response, head);
   reporter.checks(report);

@@ -28,6 +28,15 @@ constexpr int max_window_bits = 15;
 
 uInt piece(std::size_t size) { return static_cast<uInt>(std::min(size, max_zlib_piece)); }
 
+// Once zlib has taken all it was given, hands it the next piece of `input`;
+// `handed_over` counts the bytes given so far.
+void hand_over_next_piece(z_stream& z, ByteView input, std::size_t& handed_over) {
+  if (z.avail_in != 0 || handed_over == input.size()) return;
+  z.next_in = const_cast<Bytef*>(input.data() + handed_over);  // zlib only reads through next_in
+  z.avail_in = piece(input.size() - handed_over);
+  handed_over += z.avail_in;
+}
+
 void check_window_bits(const DeflateParameters& parameters) {
   if (parameters.window_bits < 8 || parameters.window_bits > max_window_bits) {
     throw std::invalid_argument("permessage-deflate window bits must be 8 to 15");
@@ -89,11 +98,7 @@ Bytes MessageDeflater::compress(ByteView payload) {
   std::size_t produced = 0;
   z.avail_in = 0;
   for (;;) {
-    if (z.avail_in == 0 && handed_over < payload.size()) {
-      z.next_in = const_cast<Bytef*>(payload.data() + handed_over);  // zlib only reads through next_in
-      z.avail_in = piece(payload.size() - handed_over);
-      handed_over += z.avail_in;
-    }
+    hand_over_next_piece(z, payload, handed_over);
     if (produced == out.size()) out.resize(2 * out.size());
     z.next_out = out.data() + produced;
     z.avail_out = piece(out.size() - produced);
@@ -146,11 +151,7 @@ std::optional<Violation> MessageInflater::run(ByteView compressed, Bytes& messag
   std::size_t handed_over = 0;
   z.avail_in = 0;
   for (;;) {
-    if (z.avail_in == 0 && handed_over < compressed.size()) {
-      z.next_in = const_cast<Bytef*>(compressed.data() + handed_over);  // zlib only reads through next_in
-      z.avail_in = piece(compressed.size() - handed_over);
-      handed_over += z.avail_in;
-    }
+    hand_over_next_piece(z, compressed, handed_over);
     const std::uint64_t room_to_limit = limit - message.size();
     const std::size_t room =
         room_to_limit >= output.size() ? output.size() : static_cast<std::size_t>(room_to_limit + 1);

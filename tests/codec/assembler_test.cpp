@@ -145,14 +145,16 @@ TEST(MessageAssembler, IgnoresInputAfterAViolation) {
   EXPECT_EQ(handler.events, "violation message.orphan-continuation");
 }
 
+// What the assembler says of a server's bytes `hex`, read with these options.
+std::string violation_for(const char* hex, std::uint64_t max, std::optional<DeflateAgreement> deflate = {}) {
+  RecordingHandler handler;
+  MessageAssembler assembler({.from = Role::server, .max_message_size = max, .deflate = deflate}, handler);
+  Bytes input = from_hex(hex);
+  assembler.feed(input);
+  return handler.last_violation.describe();
+}
+
 TEST(MessageAssembler, ViolationDetailsSayWhatWasSeen) {
-  auto violation_for = [](const char* hex, std::uint64_t max) {
-    RecordingHandler handler;
-    MessageAssembler assembler({.from = Role::server, .max_message_size = max}, handler);
-    Bytes input = from_hex(hex);
-    assembler.feed(input);
-    return handler.last_violation.describe();
-  };
   EXPECT_EQ(violation_for("01 03 48 65 6c 80 03 6c 6f 21", 5),
             "RFC 6455 10.4: message larger than the limit (at least 6 bytes, limit 5)");
   EXPECT_EQ(violation_for("81 04 41 42 c3 28", 100),
@@ -166,11 +168,7 @@ TEST(MessageAssembler, ViolationDetailsSayWhatWasSeen) {
 
 TEST(MessageAssembler, CompressedMessageViolationsSayWhetherBeforeOrAfterInflating) {
   auto violation_for = [](const char* hex, std::uint64_t max) {
-    RecordingHandler handler;
-    MessageAssembler assembler({.from = Role::server, .max_message_size = max, .deflate = DeflateAgreement{}}, handler);
-    Bytes input = from_hex(hex);
-    assembler.feed(input);
-    return handler.last_violation.describe();
+    return codec::violation_for(hex, max, DeflateAgreement{});
   };
   EXPECT_EQ(violation_for("c2 06 62 60 a0 3d 00 00", 99),
             "RFC 6455 10.4: message larger than the limit (at least 100 bytes after inflating, limit 99)");

@@ -20,6 +20,24 @@ def of_type(lines, kind):
     return [line for line in lines if line["type"] == kind]
 
 
+def run_until_then(args, wait_for, act):
+    """Runs `wsprobe ARGS --json`; at the first stdout line holding `wait_for`, calls
+    act(process). Returns the exit status and the rest of stdout; the process never
+    outlives the call."""
+    process = subprocess.Popen([WSPROBE, *args, "--json"], stdout=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:  # bounded: by the run's --timeout, or the test's
+            if wait_for in line:
+                break
+        act(process)
+        output, _ = process.communicate(timeout=20)
+        return process.returncode, output
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
 class Heartbeat(unittest.TestCase):
     def test_round_trips_include_the_servers_pong_delay(self):
         with serve("--pong-delay", "200ms") as server:
@@ -68,23 +86,16 @@ class Heartbeat(unittest.TestCase):
     def suspended(self, serve_args, heartbeat_args, stop_at, stop_for):
         """Runs heartbeat against serve and stops it (SIGSTOP, as Ctrl-Z does) `stop_at`
         seconds after its first pong line, for `stop_for` seconds; returns its JSON lines."""
+        def suspend(process):
+            time.sleep(stop_at)  # the moment and length of the suspension under test, not waits for readiness
+            process.send_signal(signal.SIGSTOP)
+            time.sleep(stop_for)
+            process.send_signal(signal.SIGCONT)
+
         with serve(*serve_args) as server:
-            process = subprocess.Popen([WSPROBE, "heartbeat", server.url, *heartbeat_args, "--timeout", "20s", "--json"],
-                                       stdout=subprocess.PIPE, text=True)
-            try:
-                for line in process.stdout:  # bounded by --timeout
-                    if '"type":"pong"' in line:
-                        break
-                time.sleep(stop_at)  # the moment and length of the suspension under test, not waits for readiness
-                process.send_signal(signal.SIGSTOP)
-                time.sleep(stop_for)
-                process.send_signal(signal.SIGCONT)
-                output, _ = process.communicate(timeout=20)
-            finally:
-                process.kill()
-                process.wait(timeout=10)
-                process.stdout.close()
-        self.assertEqual(process.returncode, 0, output)
+            returncode, output = run_until_then(["heartbeat", server.url, *heartbeat_args, "--timeout", "20s"],
+                                                '"type":"pong"', suspend)
+        self.assertEqual(returncode, 0, output)
         return [json.loads(line) for line in output.splitlines()]
 
     def test_a_suspended_wsprobe_does_not_blame_the_peer(self):
@@ -218,20 +229,11 @@ class Reconnect(unittest.TestCase):
 
     def test_ctrl_c_closes_with_1001_and_prints_the_summary(self):
         with serve("-v") as server:
-            process = subprocess.Popen([WSPROBE, "reconnect", server.url, "--json"], stdout=subprocess.PIPE, text=True)
-            try:
-                for line in process.stdout:  # bounded: the process ends within the test's timeout
-                    if '"opened"' in line:
-                        break
-                process.send_signal(signal.SIGINT)
-                output, _ = process.communicate(timeout=10)
-            finally:
-                process.kill()
-                process.wait(timeout=10)
-                process.stdout.close()
+            returncode, output = run_until_then(["reconnect", server.url, "--timeout", "20s"], '"opened"',
+                                                lambda process: process.send_signal(signal.SIGINT))
             server.stop()
             log = server.stderr_text()
-        self.assertEqual(process.returncode, 0)
+        self.assertEqual(returncode, 0)
         self.assertIn('"end":"interrupted"', output)
         self.assertIn("closed 1001 by client", log)
 

@@ -147,6 +147,14 @@ class RawClient:
         except socket.timeout:
             return False
 
+    def close_in_reply_to(self, frames):
+        """Sends `frames`; (code, reason) of the server's Close, after which it must close TCP."""
+        for frame in frames:
+            self.send(frame)
+        code, reason = self.read_close()
+        assert self.server_closed_tcp(), "the server did not close TCP after its Close"
+        return code, reason
+
 
 def connect(url, **kwargs):
     return websockets.connect(url, open_timeout=WAIT, close_timeout=WAIT, ping_interval=None, max_size=None, **kwargs)
@@ -287,11 +295,7 @@ class ViolationsCloseWithTheRulesCode(unittest.TestCase):
     def close_after(self, *frames):
         with RawClient(self.server.port) as client:
             client.upgrade()
-            for frame in frames:
-                client.send(frame)
-            code, reason = client.read_close()
-            self.assertTrue(client.server_closed_tcp(), "the server did not close TCP after its Close")
-            return code, reason
+            return client.close_in_reply_to(frames)
 
     def test_unmasked_frame(self):
         self.assertEqual(self.close_after(client_frame(0x1, b"Hello", masked=False)),

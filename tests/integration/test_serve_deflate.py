@@ -135,11 +135,7 @@ class CompressedFramesOnTheWire(unittest.TestCase):
     def close_after(self, *frames):
         with DeflateRawClient(self.server.port) as client:
             self.assertEqual(client.upgrade_with_deflate(), "permessage-deflate")
-            for frame in frames:
-                client.send(frame)
-            code, reason = client.read_close()
-            self.assertTrue(client.server_closed_tcp(), "the server did not close TCP after its Close")
-            return code, reason
+            return client.close_in_reply_to(frames)
 
     def test_the_rfc_hello_examples_both_ways(self):
         # RFC 7692 7.2.3.1 and 7.2.3.2: RSV1 set, and the second "Hello" refers back into the first.
