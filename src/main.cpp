@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cmd/subcommands.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "version.h"
 
 namespace {
@@ -30,8 +30,8 @@ std::string subcommand_footer() {
 
 int report(const std::string& what, const std::string& hint) {
   // Messages may quote the peer (an sse Content-Type, a rule's detail): one plain line each.
-  fmt::print(stderr, "wsprobe: error: {}\n", wsprobe::output::made_safe_for_terminal(what));
-  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", wsprobe::output::made_safe_for_terminal(hint));
+  fmt::print(stderr, "wsprobe: error: {}\n", wsprobe::made_safe_for_terminal(what));
+  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", wsprobe::made_safe_for_terminal(hint));
   return 0;
 }
 
@@ -72,9 +72,9 @@ int main(int argc, char** argv) {
   }
   try {
     return runs.at(app.get_subcommands().front()->get_name())();
-  } catch (const wsprobe::Failure& failure) {
+  } catch (const wsprobe::Error& failure) {
     report(failure.what(), failure.hint());
-    return failure.code();
+    return wsprobe::exit_code_for(failure.kind());
   } catch (const std::invalid_argument& bad_input) {  // the codec refusing our own command-line input
     report(bad_input.what(), "");
     return wsprobe::exit_usage;

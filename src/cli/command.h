@@ -1,7 +1,7 @@
 #pragma once
 // How a subcommand plugs into main: its setup adds its options to its CLI11
 // subcommand and returns the function that runs it, which returns the exit code or
-// throws wsprobe::Failure.
+// throws wsprobe::Error.
 #include <functional>
 
 namespace CLI {

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "cli/hex.h"
+#include "codec/hex.h"
 #include "codec/frame.h"
 
 namespace wsprobe::cli {
@@ -25,7 +25,7 @@ InputAction command(std::string_view line) {
   if (name == "/ping") return control_payload(argument, true);
   if (name == "/pong") return control_payload(argument, false);
   if (name == "/binary") {
-    auto bytes = parse_hex(argument);
+    auto bytes = codec::parse_hex(argument);
     if (!bytes) return BadLine{"/binary takes hex bytes, e.g. /binary 01 02 ff"};
     return SendBinary{std::move(*bytes)};
   }
@@ -57,7 +57,7 @@ InputAction interpret_line(std::string_view line, LineMode mode, bool commands) 
     case LineMode::text: return SendText{std::string(line)};
     case LineMode::binary: return SendBinary{bytes_of(line)};
     case LineMode::hex: {
-      auto bytes = parse_hex(line);
+      auto bytes = codec::parse_hex(line);
       if (!bytes) return BadLine{"not hex bytes (--stdin-hex)"};
       return SendBinary{std::move(*bytes)};
     }

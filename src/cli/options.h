@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/units.h"
+#include "base/units.h"
+#include "output/options.h"
 
 namespace wsprobe::cli {
 
@@ -31,13 +32,7 @@ struct ClientOptions {
   std::uint64_t max_message_size = 16 * 1024 * 1024;
 };
 
-struct OutputOptions {
-  bool json = false;
-  bool verbose = false;
-  bool quiet = false;
-  bool raw = false;
-  bool show_secrets = false;
-};
+using output::OutputOptions;
 
 // The URL and how to reach it: headers, proxy, TLS, resolution, timeouts.
 void add_connection_options(CLI::App& app, ClientOptions& options);

@@ -57,19 +57,19 @@ net::Deadline response_deadline(const cli::ClientOptions& options, net::Deadline
   return std::min(deadline, net::Clock::now() + options.connect_timeout);
 }
 
-Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
+Error handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
   for (const auto& check : report.checks) {
     if (check.ok) continue;
     if (check.rule == codec::Rule::handshake_status) {
-      return Failure(exit_refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
+      return Error(ErrorKind::refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
                      "wsprobe handshake URL shows the whole answer");
     }
     const auto& info = codec::rule_info(check.rule);
-    return Failure(exit_refused, fmt::format("invalid handshake response ({}: {}{})", info.section, info.summary,
+    return Error(ErrorKind::refused, fmt::format("invalid handshake response ({}: {}{})", info.section, info.summary,
                                              check.detail.empty() ? "" : "; " + check.detail),
                    "wsprobe handshake URL shows every check");
   }
-  return Failure(exit_refused, "invalid handshake response");
+  return Error(ErrorKind::refused, "invalid handshake response");
 }
 
 codec::AssemblerOptions OpenedSession::reading(const cli::ClientOptions& options) const {

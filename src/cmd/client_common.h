@@ -1,7 +1,7 @@
 #pragma once
 // What every client subcommand derives from the common options: where to connect,
 // the request to send, and the command's deadline.
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cli/options.h"
 #include "codec/assembler.h"
 #include "codec/handshake_check.h"
@@ -24,7 +24,7 @@ net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::ti
 
 // The first failed check of a handshake response, as the error that ends a session
 // before it opens.
-Failure handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange);
+Error handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange);
 
 // A WebSocket connection past a valid opening handshake.
 struct OpenedSession {

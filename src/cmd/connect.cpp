@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <map>
 
-#include "cli/errors.h"
-#include "cli/hex.h"
+#include "base/errors.h"
+#include "codec/hex.h"
 #include "cli/input_file.h"
 #include "cli/input_line.h"
 #include "cmd/client_common.h"
@@ -47,7 +47,7 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
     if (option == options.send) {
       messages.emplace_back(codec::Opcode::text, codec::Bytes(value.begin(), value.end()));
     } else if (option == options.send_binary) {
-      auto bytes = cli::parse_hex(value);
+      auto bytes = codec::parse_hex(value);
       if (!bytes) throw usage_error("--send-binary '" + value + "' is not hex bytes");
       messages.emplace_back(codec::Opcode::binary, std::move(*bytes));
     } else {
@@ -131,7 +131,7 @@ int run_connect(const ConnectOptions& options) {
     const auto now = net::Clock::now();
     if (now >= deadline) {
       live.drop();
-      throw Failure(exit_timeout, "--timeout passed during the session");
+      throw Error(ErrorKind::timeout, "--timeout passed during the session");
     }
     if (stop && !stop_handled) {
       stop_handled = true;
@@ -191,8 +191,8 @@ int run_connect(const ConnectOptions& options) {
   // After the report, why the exit status is not 0, on stderr.
   const session::LiveClose& close = live.close_report();
   if (close.ended_well()) return exit_ok;
-  if (close.violation) throw Failure(exit_refused, "the server broke a rule: " + close.violation->describe());
-  throw Failure(exit_refused,
+  if (close.violation) throw Error(ErrorKind::refused, "the server broke a rule: " + close.violation->describe());
+  throw Error(ErrorKind::refused,
                 fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
 }
 

@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
 #include "codec/handshake_check.h"
@@ -69,7 +69,7 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
   if (close.closed_cleanly()) return exit_ok;
   // --timeout, not the server, ended a closing handshake still under way.
   if (close.tcp == session::TcpEnd::left_open && !close.violation && net::Clock::now() >= deadline) {
-    throw Failure(exit_timeout, "--timeout passed during the closing handshake");
+    throw Error(ErrorKind::timeout, "--timeout passed during the closing handshake");
   }
   return exit_refused;
 }
@@ -96,8 +96,8 @@ cli::Run setup_handshake(CLI::App& app) {
       const int code = run_handshake(*options, *reporter);
       reporter->finish(code, "");
       return code;
-    } catch (const Failure& failure) {
-      reporter->finish(failure.code(), failure.what());
+    } catch (const Error& failure) {
+      reporter->finish(exit_code_for(failure.kind()), failure.what());
       throw;
     }
   };

@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
 #include "net/signals.h"
@@ -38,14 +38,14 @@ int run_heartbeat(HeartbeatOptions options) {
       session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client),
                              opened.writing(), settings, *reporter, options.output.verbose,
                              net::stop_requested_on_signal());
-  if (summary.end == session::HeartbeatEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
+  if (summary.end == session::HeartbeatEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
   // After the summary, why the exit status is not 0, on stderr.
-  if (summary.end == session::HeartbeatEnd::peer_dead) throw Failure(exit_refused, "the peer is dead");
+  if (summary.end == session::HeartbeatEnd::peer_dead) throw Error(ErrorKind::refused, "the peer is dead");
   if (summary.close && summary.close->violation) {
-    throw Failure(exit_refused, "the server broke a rule: " + summary.close->violation->describe());
+    throw Error(ErrorKind::refused, "the server broke a rule: " + summary.close->violation->describe());
   }
   if (summary.lost > 0) {
-    throw Failure(exit_refused, fmt::format("{} of {} pings got no pong in time", summary.lost, summary.sent));
+    throw Error(ErrorKind::refused, fmt::format("{} of {} pings got no pong in time", summary.lost, summary.sent));
   }
   return exit_ok;
 }

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
 #include "net/signals.h"
@@ -42,9 +42,9 @@ int run_reconnect(ReconnectOptions options) {
       *reporter, net::stop_requested_on_signal());
   // After the summary, why the exit status is not 0, on stderr.
   if (summary.end == session::ReconnectEnd::gave_up) {
-    throw Failure(exit_refused, fmt::format("gave up after {} failed attempts in a row", settings.policy.max_retries));
+    throw Error(ErrorKind::refused, fmt::format("gave up after {} failed attempts in a row", settings.policy.max_retries));
   }
-  if (summary.end == session::ReconnectEnd::timed_out) throw Failure(exit_timeout, "--timeout passed");
+  if (summary.end == session::ReconnectEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
   return exit_ok;
 }
 

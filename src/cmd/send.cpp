@@ -4,8 +4,9 @@
 
 #include <thread>
 
-#include "cli/errors.h"
-#include "cli/frame_spec.h"
+#include "base/errors.h"
+#include "cli/input_file.h"
+#include "codec/frame_spec.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
 #include "codec/message_encoder.h"
@@ -70,17 +71,30 @@ class ReactionReader {
   codec::Bytes buffer_;
 };
 
+// The payload of a --frame ...:@FILE spec.
+codec::Bytes read_spec_payload(const std::string& spec, const std::string& path) {
+  cli::InputFile file = cli::read_input_file(path, codec::max_spec_payload);
+  if (file.status == cli::InputFile::Status::ok) return std::move(file.bytes);
+  throw usage_error("--frame '" + spec + "': " +
+                        (file.status == cli::InputFile::Status::too_big ? "payload over 256 MiB" : "cannot read " + path),
+                    "see 'man wsprobe' (SEND) for the syntax, e.g. --frame text/fin=0:Hel");
+}
+
 int run_send(const SendOptions& options) {
-  std::vector<cli::FrameSpec> specs;
-  for (const std::string& text : options.frames) specs.push_back(cli::parse_frame_spec(text));
+  std::vector<codec::FrameSpec> specs;
+  for (const std::string& text : options.frames) {
+    codec::FrameSpec spec = codec::parse_frame_spec(text);
+    if (spec.payload_file) spec.payload = read_spec_payload(text, *spec.payload_file);
+    specs.push_back(std::move(spec));
+  }
 
   const net::Deadline deadline = command_deadline(options.client, net::Clock::now());
   const auto reporter = output::make_send_reporter(options.output, stdout);
   OpenedSession opened;
   try {
     opened = open_session(options.client, deadline, options.output);
-  } catch (const Failure& failure) {
-    reporter->failed(failure.code(), failure.what());
+  } catch (const Error& failure) {
+    reporter->failed(exit_code_for(failure.kind()), failure.what());
     throw;
   }
   const auto& connection = opened.connection;
@@ -94,9 +108,9 @@ int run_send(const SendOptions& options) {
   // Frames still due when --timeout passes are not sent; the verdict then says so.
   auto stopped = [&] { return reader.tcp_ended() || net::Clock::now() >= deadline; };
   try {
-    for (const cli::FrameSpec& spec : specs) {
+    for (const codec::FrameSpec& spec : specs) {
       reader.read_until(std::min(deadline, net::Clock::now() + spec.delay));
-      for (const cli::BuiltFrame& frame : cli::build_frames(spec)) {
+      for (const codec::BuiltFrame& frame : codec::build_frames(spec)) {
         if (stopped()) break;
         reporter->sent(frame.header, frame.payload);
         std::size_t written = 0;  // a dribble may stop part way
@@ -114,9 +128,9 @@ int run_send(const SendOptions& options) {
       }
       if (stopped()) break;
     }
-  } catch (const Failure& failure) {
+  } catch (const Error& failure) {
     // A timeout while writing is judged below, with the reaction so far.
-    if (failure.code() != exit_timeout) reaction.send_error = failure.what();
+    if (failure.kind() != ErrorKind::timeout) reaction.send_error = failure.what();
   }
 
   reader.read_until(std::min(deadline, net::Clock::now() + options.wait));
@@ -133,7 +147,7 @@ int run_send(const SendOptions& options) {
     try {
       connection->send_all(codec::MessageEncoder({.as = codec::Role::client}).control(codec::Opcode::close, payload),
                            deadline);
-    } catch (const Failure&) {
+    } catch (const Error&) {
       // The server is gone already; its reaction is recorded.
     }
   }
@@ -144,7 +158,7 @@ int run_send(const SendOptions& options) {
                 : session::judge(expected, reaction);
   const ExitCode code = timed_out ? exit_timeout : verdict.as_required ? exit_ok : exit_refused;
   reporter->finish(reaction, expected, verdict, code);
-  if (code != exit_ok) throw Failure(code, verdict.text);  // after the report: why, on stderr
+  if (code != exit_ok) throw Error(kind_for(code), verdict.text);  // after the report: why, on stderr
   return exit_ok;
 }
 

@@ -11,13 +11,14 @@
 #include <fstream>
 #include <memory>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "cli/options.h"
-#include "cli/units.h"
+#include "base/units.h"
 #include "cmd/commands.h"
 #include "codec/http_syntax.h"
 #include "net/server.h"
 #include "net/tls.h"
+#include "session/server_session.h"
 
 namespace wsprobe::cmd {
 namespace {
@@ -29,7 +30,7 @@ struct ServeOptions {
   std::uint64_t max_message_size = codec::default_max_message_size;
   bool deflate = false;
   Milliseconds handshake_timeout{10'000};
-  net::ServerFaults faults;
+  session::ServerFaults faults;
   std::vector<std::string> close_after;
   std::uint64_t refuse_first = 0;
   Milliseconds sse_interval{1000};
@@ -71,11 +72,12 @@ int serve(const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.tls = tls.get();
-  server_options.session.handshake.subprotocols = options.subprotocols;
-  server_options.session.handshake.accept_deflate = options.deflate;
-  server_options.session.max_message_size = options.max_message_size;
-  server_options.session.sse = {options.sse_interval, options.sse_retry};
-  server_options.session.faults = options.faults;
+  session::ServerSessionOptions session_options;
+  session_options.handshake.subprotocols = options.subprotocols;
+  session_options.handshake.accept_deflate = options.deflate;
+  session_options.max_message_size = options.max_message_size;
+  session_options.sse = {options.sse_interval, options.sse_retry};
+  session_options.faults = options.faults;
   server_options.refuse_first = options.refuse_first;
   if (!options.close_after.empty()) {
     const auto after = parse_duration(options.close_after[0]);
@@ -86,9 +88,12 @@ int serve(const ServeOptions& options) {
     const std::optional<std::uint16_t> code =
         code_ok ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(code_value)) : std::nullopt;
     if (!after || !code) throw usage_error("--close-after takes a duration and a close code, e.g. --close-after 5s 1001");
-    server_options.session.faults.close_after = *after;
-    server_options.session.faults.close_code = *code;
+    session_options.faults.close_after = *after;
+    session_options.faults.close_code = *code;
   }
+  server_options.make_connection = [session_options](bool refused) {
+    return std::make_unique<session::ServerSession>(session_options, refused);
+  };
   server_options.handshake_timeout = options.handshake_timeout;
   if (options.verbose) server_options.log = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   net::Server server(std::move(server_options));
@@ -118,7 +123,7 @@ cli::Run setup_serve(CLI::App& app) {
   app.add_flag("--deflate", options->deflate,
                "accept the client's first valid permessage-deflate offer (RFC 7692) as offered: inflate its "
                "messages, compress the echoes");
-  net::ServerFaults& faults = options->faults;
+  session::ServerFaults& faults = options->faults;
   cli::add_duration_option(app, "--drop-after", faults.drop_after,
                            "fault: close TCP without a Close this long after each upgrade");
   app.add_option("--close-after", options->close_after, "fault: send a Close with CODE this long after each upgrade")

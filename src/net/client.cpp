@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "net/curl_easy.h"
 #include "net/signals.h"
 
@@ -51,7 +51,7 @@ Connection::~Connection() = default;
 bool Connection::wait_for_socket(bool for_write, Deadline deadline) {
   for (;;) {
     // A command that handles Ctrl-C itself must not stay stuck in a wait with no deadline.
-    if (stop_requested()) throw Failure(exit_timeout, "interrupted while waiting for the server");
+    if (stop_requested()) throw Error(ErrorKind::timeout, "interrupted while waiting for the server");
     // Rounded up: a wait must not end before its deadline, or callers see time left.
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return false;
@@ -68,13 +68,13 @@ std::size_t Connection::try_send(codec::ByteView data) {
     const ssize_t sent = ::send(socket_, data.data(), data.size(), MSG_NOSIGNAL);
     if (sent >= 0) return static_cast<std::size_t>(sent);
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
-    throw Failure(exit_connect, std::string("the connection broke while sending (") + std::strerror(errno) + ")");
+    throw Error(ErrorKind::connect, std::string("the connection broke while sending (") + std::strerror(errno) + ")");
   }
   std::size_t sent = 0;
   const CURLcode result = curl_easy_send(curl_->get(), data.data(), data.size(), &sent);
   if (result == CURLE_AGAIN) return 0;
   if (result != CURLE_OK) {
-    throw Failure(exit_connect, std::string("the connection broke while sending (") + curl_easy_strerror(result) + ")");
+    throw Error(ErrorKind::connect, std::string("the connection broke while sending (") + curl_easy_strerror(result) + ")");
   }
   return sent;
 }
@@ -82,7 +82,7 @@ std::size_t Connection::try_send(codec::ByteView data) {
 void Connection::send_all(codec::ByteView data, Deadline deadline) {
   while (!data.empty()) {
     const std::size_t sent = try_send(data);
-    if (sent == 0 && !wait_for_socket(true, deadline)) throw Failure(exit_timeout, "timed out sending to the server");
+    if (sent == 0 && !wait_for_socket(true, deadline)) throw Error(ErrorKind::timeout, "timed out sending to the server");
     data = data.subspan(sent);
   }
 }

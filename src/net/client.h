@@ -78,14 +78,14 @@ struct ReadResult {
 
 class Connection {
  public:
-  // Connects (and tunnels, and handshakes TLS). Throws Failure: exit_connect when it
-  // cannot, exit_timeout when `deadline` or the connect timeout passes first.
+  // Connects (and tunnels, and handshakes TLS). Throws Error: ErrorKind::connect when it
+  // cannot, ErrorKind::timeout when `deadline` or the connect timeout passes first.
   static std::unique_ptr<Connection> open(const ConnectSettings& settings, Deadline deadline);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Sends every byte. Throws Failure: exit_timeout at the deadline, exit_connect when
+  // Sends every byte. Throws Error: ErrorKind::timeout at the deadline, ErrorKind::connect when
   // the connection breaks.
   void send_all(codec::ByteView data, Deadline deadline);
 
@@ -96,7 +96,7 @@ class Connection {
   // socket(): TLS may hold decrypted bytes that poll cannot see.
   ReadResult try_read(codec::MutableByteView buffer);
   // Without waiting: sends what the socket takes now and returns how much (maybe 0).
-  // Throws Failure(exit_connect) when the connection broke.
+  // Throws Error(ErrorKind::connect) when the connection broke.
   std::size_t try_send(codec::ByteView data);
 
   // For poll(2) in event loops.

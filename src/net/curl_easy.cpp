@@ -106,7 +106,7 @@ CurlEasy::CurlEasy() {
   static std::once_flag initialised;
   std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   curl_ = curl_easy_init();
-  if (!curl_) throw Failure(exit_connect, "could not start libcurl");
+  if (!curl_) throw Error(ErrorKind::connect, "could not start libcurl");
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_ERRORBUFFER, error_);
   watching_tls_ = curl_easy_setopt(curl_, CURLOPT_SSL_CTX_FUNCTION, watch_tls_handshake) == CURLE_OK;
@@ -146,10 +146,10 @@ void CurlEasy::set_headers(const std::vector<std::string>& lines) {
 
 std::string CurlEasy::error_text(CURLcode code) const { return error_[0] ? error_ : curl_easy_strerror(code); }
 
-Failure CurlEasy::connect_failure(CURLcode code, const std::string& target) const {
+Error CurlEasy::connect_failure(CURLcode code, const std::string& target) const {
   const std::string why = error_text(code);
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return Failure(exit_timeout, "timed out connecting to " + target + " (" + why + ")",
+    return Error(ErrorKind::timeout, "timed out connecting to " + target + " (" + why + ")",
                    "raise --connect-timeout, or check that the host answers");
   }
   std::string hint;
@@ -160,7 +160,7 @@ Failure CurlEasy::connect_failure(CURLcode code, const std::string& target) cons
                ? "pass the proxy's CA with --proxy-cacert FILE, or skip its verification with --proxy-insecure"
                : "pass the server's CA with --cacert FILE, or skip verification with -k";
   }
-  return Failure(exit_connect, "could not connect to " + target + " (" + why + ")", hint);
+  return Error(ErrorKind::connect, "could not connect to " + target + " (" + why + ")", hint);
 }
 
 ConnectTimings CurlEasy::timings(bool secure) const {

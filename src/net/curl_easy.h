@@ -2,14 +2,14 @@
 // One libcurl easy handle with what every wsprobe transfer sets the same way: proxy,
 // --resolve, -4/-6, TLS options and the connect timeout; and what every transfer
 // reads back the same way: phase timings, TLS details, endpoints, and errors as
-// Failure with the exit code of the CLI contract.
+// Error of the kind that the CLI contract maps to its exit code.
 #include <curl/curl.h>
 
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "net/client.h"
 
 namespace wsprobe::net {
@@ -33,9 +33,9 @@ class CurlEasy {
   // Request headers, "Name: value" lines (curl keeps the strings).
   void set_headers(const std::vector<std::string>& lines);
 
-  // What a failed connection to `target` means for the user: exit_timeout for a
-  // timeout, exit_connect otherwise, with curl's own words and a hint where one helps.
-  Failure connect_failure(CURLcode code, const std::string& target) const;
+  // What a failed connection to `target` means for the user: a timeout for a
+  // timeout, a connect failure otherwise, with curl's own words and a hint where one helps.
+  Error connect_failure(CURLcode code, const std::string& target) const;
   std::string error_text(CURLcode code) const;
 
   ConnectTimings timings(bool secure) const;

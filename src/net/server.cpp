@@ -17,7 +17,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "net/stream.h"
 
 namespace wsprobe::net {
@@ -39,7 +39,7 @@ constexpr Milliseconds stop_grace{2'000};
 constexpr Milliseconds accept_pause{100};
 
 [[noreturn]] void fail_system(const std::string& what) {
-  throw Failure(exit_connect, what + " (" + std::strerror(errno) + ")");
+  throw Error(ErrorKind::connect, what + " (" + std::strerror(errno) + ")");
 }
 
 // "127.0.0.1:9001", "[::1]:9001"
@@ -84,7 +84,7 @@ UniqueFd listen_on(const std::string& host, std::uint16_t port) {
                         "use an address of this machine, such as 127.0.0.1 or ::1");
     }
     const bool in_use = errno == EADDRINUSE;
-    throw Failure(exit_connect, "cannot listen on " + where + " (" + std::strerror(errno) + ")",
+    throw Error(ErrorKind::connect, "cannot listen on " + where + " (" + std::strerror(errno) + ")",
                   in_use ? "choose another --port, or --port 0 for a free one" : "");
   }
   if (listen(fd.get(), SOMAXCONN) != 0) fail_system("cannot listen on " + where);
@@ -103,13 +103,14 @@ std::uint32_t epoll_bit(Stream::Wait wait) { return wait == Stream::Wait::readab
 }  // namespace
 
 struct Server::Connection {
-  Connection(std::uint64_t id, std::string peer, Stream stream, const ServerSessionOptions& options)
-      : id(id), peer(std::move(peer)), stream(std::move(stream)), session(options) {}
+  Connection(std::uint64_t id, std::string peer, Stream stream, std::unique_ptr<ServedConnection> protocol)
+      : id(id), peer(std::move(peer)), stream(std::move(stream)), session(*protocol), protocol(std::move(protocol)) {}
 
   const std::uint64_t id;
   const std::string peer;  // "127.0.0.1:50312", for the log
   Stream stream;
-  ServerSession session;
+  ServedConnection& session;
+  std::unique_ptr<ServedConnection> protocol;  // owns `session`
   // What the last blocked read and write waited for (TLS may swap them).
   Stream::Wait read_wait = Stream::Wait::readable;
   Stream::Wait write_wait = Stream::Wait::writable;
@@ -204,13 +205,14 @@ void Server::accept_connections() {
     const std::string peer = address_text(reinterpret_cast<sockaddr*>(&address));
     std::unique_ptr<Connection> connection;
     try {
-      connection = std::make_unique<Connection>(id, peer, Stream(std::move(fd), options_.tls), options_.session);
+      const bool refused = id - first_connection_id < options_.refuse_first;
+      connection = std::make_unique<Connection>(id, peer, Stream(std::move(fd), options_.tls),
+                                                options_.make_connection(refused));
     } catch (const std::runtime_error& error) {  // SSL_new: out of memory
       if (options_.log) options_.log(peer + " dropped: " + error.what());
       continue;
     }
     watch(epoll_.get(), EPOLL_CTL_ADD, connection->stream.fd(), EPOLLIN, id);
-    if (id - first_connection_id < options_.refuse_first) connection->session.refuse_upgrade();
     Connection& added = *connections_.emplace(id, std::move(connection)).first->second;
     set_timer(added, Timer::handshake, Clock::now() + options_.handshake_timeout);
   }
@@ -236,7 +238,7 @@ void Server::begin_stop() {
   for (const auto& [id, connection] : connections_) ids.push_back(id);
   for (const std::uint64_t id : ids) {
     Connection& connection = *connections_.at(id);
-    if (connection.session.phase() == ServerSession::Phase::handshake) {
+    if (connection.session.phase() == ServedConnection::Phase::handshake) {
       lose(connection, "the server is stopping");
     } else {
       connection.session.go_away();
@@ -247,7 +249,7 @@ void Server::begin_stop() {
 }
 
 bool Server::reading(const Connection& connection) const {
-  return !connection.lingering && connection.session.phase() != ServerSession::Phase::closing &&
+  return !connection.lingering && connection.session.phase() != ServedConnection::Phase::closing &&
          connection.session.output().size() < output_high_water;
 }
 
@@ -261,7 +263,7 @@ void Server::progress(Connection& connection) {
     }
     const Stream::Io io = connection.stream.read(scratch_);
     if (io.status == Stream::Io::Status::moved) {
-      connection.session.receive(codec::MutableByteView(scratch_).first(io.bytes));
+      connection.session.receive(codec::MutableByteView(scratch_).first(io.bytes), Clock::now());
       emit_log(connection);
       if (!flush(connection)) return;
       // A short read drained a plain socket (epoll says when more comes): one recv
@@ -278,7 +280,7 @@ void Server::progress(Connection& connection) {
     }
   }
   update_timer(connection);
-  if (connection.session.phase() == ServerSession::Phase::closing && connection.session.output().empty()) {
+  if (connection.session.phase() == ServedConnection::Phase::closing && connection.session.output().empty()) {
     connection.stream.shutdown_write();
     connection.lingering = true;
     return drain(connection);
@@ -287,7 +289,7 @@ void Server::progress(Connection& connection) {
 }
 
 bool Server::flush(Connection& connection) {
-  OutputBuffer& output = connection.session.output();
+  codec::OutputBuffer& output = connection.session.output();
   while (!output.empty()) {
     const Stream::Io io = connection.stream.write(output.pending());
     if (io.status == Stream::Io::Status::moved) {
@@ -328,10 +330,10 @@ void Server::close(Connection& connection) {
 
 void Server::update_timer(Connection& connection) {
   switch (connection.session.phase()) {
-    case ServerSession::Phase::handshake:
+    case ServedConnection::Phase::handshake:
       return;  // set when accepted
-    case ServerSession::Phase::open:
-    case ServerSession::Phase::streaming:
+    case ServedConnection::Phase::open:
+    case ServedConnection::Phase::streaming:
       if (const auto wakeup = connection.session.next_wakeup()) {
         if (connection.timer != Timer::wakeup || connection.deadline != *wakeup) {
           set_timer(connection, Timer::wakeup, *wakeup);
@@ -340,7 +342,7 @@ void Server::update_timer(Connection& connection) {
         set_timer(connection, Timer::none, {});
       }
       return;
-    case ServerSession::Phase::closing:
+    case ServedConnection::Phase::closing:
       if (connection.timer != Timer::closing) set_timer(connection, Timer::closing, Clock::now() + closing_timeout);
       return;
   }

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 
 namespace wsprobe::net {
 namespace {
@@ -29,7 +29,7 @@ struct BioFree {
 // Making a key, a certificate or a context in memory fails only when OpenSSL does:
 // the TLS part of "could not connect".
 [[noreturn]] void fail_internal(const std::string& what) {
-  throw Failure(exit_connect, "TLS setup: " + what + " (" + last_tls_error() + ")");
+  throw Error(ErrorKind::connect, "TLS setup: " + what + " (" + last_tls_error() + ")");
 }
 
 TlsContext new_server_context() {

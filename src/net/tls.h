@@ -13,7 +13,7 @@ struct SslCtxFree {
 };
 using TlsContext = std::unique_ptr<SSL_CTX, SslCtxFree>;
 
-// Loads a PEM certificate chain and its private key. Throws Failure (exit_usage)
+// Loads a PEM certificate chain and its private key. Throws Error (ErrorKind::usage)
 // naming the file and OpenSSL's reason when either cannot be used.
 TlsContext server_context_from_files(const std::string& certificate_file, const std::string& key_file);
 

@@ -2,13 +2,13 @@
 
 #include <charconv>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "codec/http_syntax.h"
 
 namespace wsprobe::net {
 namespace {
 
-Failure bad_url(std::string_view text, const std::string& why, std::string hint = {}) {
+Error bad_url(std::string_view text, const std::string& why, std::string hint = {}) {
   return usage_error("bad URL '" + std::string(text) + "' (" + why + ")", std::move(hint));
 }
 

@@ -22,7 +22,7 @@ struct WsUrl {
   std::string text() const;
 };
 
-// Throws wsprobe::Failure with exit_usage, naming what is wrong, for anything that is
+// Throws wsprobe::Error of ErrorKind::usage, naming what is wrong, for anything that is
 // not a usable ws/wss/http/https URL: another scheme, no host, a bad port, user
 // credentials, a fragment (3: not allowed), spaces or control characters.
 WsUrl parse_ws_url(std::string_view text);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "output/escape.h"
+#include "base/escape.h"
 
 namespace wsprobe::output {
 

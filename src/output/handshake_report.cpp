@@ -4,7 +4,7 @@
 
 #include "codec/close.h"
 #include "codec/frame.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/handshake_text.h"
 #include "output/json.h"
 #include "output/style.h"
@@ -23,7 +23,7 @@ std::string params_text(const codec::Extension& extension) {
 
 class HumanReporter : public HandshakeReporter {
  public:
-  HumanReporter(const cli::OutputOptions& options, std::FILE* out)
+  HumanReporter(const OutputOptions& options, std::FILE* out)
       : options_(options), out_(out), style_(Style::for_stream(out)) {}
 
   void connected(const net::WsUrl& url, const net::Endpoints& ends) override {
@@ -161,7 +161,7 @@ class HumanReporter : public HandshakeReporter {
            !report.checks.front().ok;
   }
 
-  cli::OutputOptions options_;
+  OutputOptions options_;
   std::FILE* out_;
   Style style_;
   bool checks_ok_ = false;
@@ -171,7 +171,7 @@ class HumanReporter : public HandshakeReporter {
 
 class JsonReporter : public HandshakeReporter {
  public:
-  JsonReporter(const cli::OutputOptions& options, std::FILE* out) : options_(options), out_(out) {
+  JsonReporter(const OutputOptions& options, std::FILE* out) : options_(options), out_(out) {
     json_.begin_object();
   }
 
@@ -270,14 +270,14 @@ class JsonReporter : public HandshakeReporter {
     json_.end_array();
   }
 
-  cli::OutputOptions options_;
+  OutputOptions options_;
   std::FILE* out_;
   JsonWriter json_;
 };
 
 }  // namespace
 
-std::unique_ptr<HandshakeReporter> make_handshake_reporter(const cli::OutputOptions& options, std::FILE* out) {
+std::unique_ptr<HandshakeReporter> make_handshake_reporter(const OutputOptions& options, std::FILE* out) {
   if (options.json) return std::make_unique<JsonReporter>(options, out);
   return std::make_unique<HumanReporter>(options, out);
 }

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "codec/handshake_check.h"
 #include "net/client.h"
 #include "session/closing.h"
@@ -37,6 +37,6 @@ class HandshakeReporter {
   virtual void finish(int exit_code, const std::string& error) = 0;
 };
 
-std::unique_ptr<HandshakeReporter> make_handshake_reporter(const cli::OutputOptions& options, std::FILE* out);
+std::unique_ptr<HandshakeReporter> make_handshake_reporter(const OutputOptions& options, std::FILE* out);
 
 }  // namespace wsprobe::output

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/style.h"
 
 namespace wsprobe::output {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "output/clock_text.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/json_lines.h"
@@ -30,7 +30,7 @@ std::string close_text(const session::LiveClose& close) {
 
 class HumanHeartbeat : public session::HeartbeatReporter {
  public:
-  HumanHeartbeat(const cli::OutputOptions& options, bool idle, std::FILE* out)
+  HumanHeartbeat(const OutputOptions& options, bool idle, std::FILE* out)
       : options_(options), idle_(idle), out_(out), style_(Style::for_stream(out)) {}
 
   void state(session::ReadyState state) override {
@@ -95,7 +95,7 @@ class HumanHeartbeat : public session::HeartbeatReporter {
   void line(const std::string& text) {
     if (!options_.quiet) print_timed_line(out_, style_, text);
   }
-  cli::OutputOptions options_;
+  OutputOptions options_;
   bool idle_;
   std::FILE* out_;
   Style style_;
@@ -103,7 +103,7 @@ class HumanHeartbeat : public session::HeartbeatReporter {
 
 class JsonHeartbeat : public session::HeartbeatReporter {
  public:
-  JsonHeartbeat(const cli::OutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+  JsonHeartbeat(const OutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
 
   void state(session::ReadyState state) override {
     JsonWriter json = json_event("state");
@@ -188,13 +188,13 @@ class JsonHeartbeat : public session::HeartbeatReporter {
   }
 
  private:
-  cli::OutputOptions options_;
+  OutputOptions options_;
   std::FILE* out_;
 };
 
 }  // namespace
 
-std::unique_ptr<session::HeartbeatReporter> make_heartbeat_reporter(const cli::OutputOptions& options, bool idle,
+std::unique_ptr<session::HeartbeatReporter> make_heartbeat_reporter(const OutputOptions& options, bool idle,
                                                                     std::FILE* out) {
   if (options.json) return std::make_unique<JsonHeartbeat>(options, out);
   return std::make_unique<HumanHeartbeat>(options, idle, out);

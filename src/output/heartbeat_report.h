@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "session/heartbeat.h"
 
 namespace wsprobe::output {
 
-std::unique_ptr<session::HeartbeatReporter> make_heartbeat_reporter(const cli::OutputOptions& options, bool idle,
+std::unique_ptr<session::HeartbeatReporter> make_heartbeat_reporter(const OutputOptions& options, bool idle,
                                                                     std::FILE* out);
 
 }  // namespace wsprobe::output

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "output/escape.h"
+#include "base/escape.h"
 
 namespace wsprobe::output {
 

@@ -6,7 +6,7 @@
 #include "codec/close.h"
 #include "codec/frame.h"
 #include "output/clock_text.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/json_lines.h"

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "codec/handshake_check.h"
 #include "session/live_session.h"
 
@@ -15,7 +15,7 @@ namespace wsprobe::output {
 enum class BinaryFormat { hex, base64, text, raw };
 
 struct LiveOutputOptions {
-  cli::OutputOptions common;
+  OutputOptions common;
   BinaryFormat binary_as = BinaryFormat::hex;
   bool full = false;          // whole payloads, however long
   bool show_control = false;  // pings and pongs from the peer

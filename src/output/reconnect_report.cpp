@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "output/clock_text.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"
@@ -30,7 +30,7 @@ double share(const session::ReconnectSummary& s) { return s.total_ms > 0 ? 100 *
 
 class HumanReconnect : public session::ReconnectReporter {
  public:
-  HumanReconnect(const cli::OutputOptions& options, std::FILE* out)
+  HumanReconnect(const OutputOptions& options, std::FILE* out)
       : options_(options), out_(out), style_(Style::for_stream(out)) {}
 
   void attempt(std::uint64_t number, double) override {
@@ -62,7 +62,7 @@ class HumanReconnect : public session::ReconnectReporter {
   void line(const std::string& text) {
     if (!options_.quiet) print_timed_line(out_, style_, text);
   }
-  cli::OutputOptions options_;
+  OutputOptions options_;
   std::FILE* out_;
   Style style_;
 };
@@ -114,7 +114,7 @@ class JsonReconnect : public session::ReconnectReporter {
 
 }  // namespace
 
-std::unique_ptr<session::ReconnectReporter> make_reconnect_reporter(const cli::OutputOptions& options, std::FILE* out) {
+std::unique_ptr<session::ReconnectReporter> make_reconnect_reporter(const OutputOptions& options, std::FILE* out) {
   if (options.json) return std::make_unique<JsonReconnect>(out);
   return std::make_unique<HumanReconnect>(options, out);
 }

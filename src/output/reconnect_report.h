@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "session/reconnect.h"
 
 namespace wsprobe::output {
 
-std::unique_ptr<session::ReconnectReporter> make_reconnect_reporter(const cli::OutputOptions& options, std::FILE* out);
+std::unique_ptr<session::ReconnectReporter> make_reconnect_reporter(const OutputOptions& options, std::FILE* out);
 
 }  // namespace wsprobe::output

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/style.h"
@@ -16,7 +16,7 @@ codec::ByteView preview_of(codec::ByteView payload) { return payload.first(std::
 
 class HumanSend : public SendReporter {
  public:
-  HumanSend(const cli::OutputOptions& options, std::FILE* out)
+  HumanSend(const OutputOptions& options, std::FILE* out)
       : options_(options), out_(out), style_(Style::for_stream(out)) {}
 
   void sent(const codec::FrameHeader& header, codec::ByteView payload) override {
@@ -69,7 +69,7 @@ class HumanSend : public SendReporter {
     if (options_.quiet) return;
     write_text(out_, text + "\n");
   }
-  cli::OutputOptions options_;
+  OutputOptions options_;
   std::FILE* out_;
   Style style_;
 };
@@ -135,7 +135,7 @@ class JsonSend : public SendReporter {
 
 }  // namespace
 
-std::unique_ptr<SendReporter> make_send_reporter(const cli::OutputOptions& options, std::FILE* out) {
+std::unique_ptr<SendReporter> make_send_reporter(const OutputOptions& options, std::FILE* out) {
   if (options.json) return std::make_unique<JsonSend>(out);
   return std::make_unique<HumanSend>(options, out);
 }

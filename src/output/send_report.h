@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "session/reaction.h"
 
 namespace wsprobe::output {
@@ -22,6 +22,6 @@ class SendReporter {
   virtual void failed(int exit_code, const std::string& error) = 0;
 };
 
-std::unique_ptr<SendReporter> make_send_reporter(const cli::OutputOptions& options, std::FILE* out);
+std::unique_ptr<SendReporter> make_send_reporter(const OutputOptions& options, std::FILE* out);
 
 }  // namespace wsprobe::output

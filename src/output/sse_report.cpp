@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "output/clock_text.h"
-#include "output/escape.h"
+#include "base/escape.h"
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"

@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/options.h"
+#include "output/options.h"
 #include "session/event_source.h"
 
 namespace wsprobe::output {
 
 struct SseOutputOptions {
-  cli::OutputOptions common;
+  OutputOptions common;
   bool show_comments = false;
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "codec/http_syntax.h"
 
 namespace wsprobe::session {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "codec/sse.h"
 #include "net/http_stream.h"
 #include "session/stream_health.h"

@@ -7,7 +7,7 @@
 
 #include "codec/close.h"
 #include "codec/frame.h"
-#include "cli/errors.h"
+#include "base/errors.h"
 
 namespace wsprobe::session {
 namespace {
@@ -164,7 +164,7 @@ void LiveSession::writable() {
     write_started_at_ = net::Clock::now();
     try {
       sent = connection_.try_send(codec::ByteView(pending_).subspan(pending_sent_));
-    } catch (const Failure& failure) {
+    } catch (const Error& failure) {
       return finish(TcpEnd::reset, failure.what());
     }
     if (sent == 0) break;

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "cli/errors.h"
-#include "output/escape.h"
+#include "base/errors.h"
+#include "base/escape.h"
 
 namespace wsprobe::session {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 std::string guess_what_came(const std::string& received) {
   if (!received.empty() && received[0] == '\x16') return "the server answered with TLS: use a wss:// URL";
   const std::string start = received.substr(0, std::min<std::size_t>(40, received.find_first_of("\r\n")));
-  return "the server sent: " + output::escape_for_terminal(start) + (received.size() > start.size() ? "..." : "");
+  return "the server sent: " + wsprobe::escape_for_terminal(start) + (received.size() > start.size() ? "..." : "");
 }
 
 }  // namespace
@@ -33,17 +33,17 @@ OpeningExchange exchange_opening_handshake(net::Connection& connection, const co
     switch (read.status) {
       case net::ReadStatus::timeout:
       case net::ReadStatus::would_block:  // read_some waits: only a timeout ends the wait
-        throw Failure(exit_timeout,
+        throw Error(ErrorKind::timeout,
                       "timed out waiting for the handshake response (" + std::to_string(received.size()) +
                           " bytes received)",
                       received.empty() ? "the server accepted the connection but never answered" : "");
       case net::ReadStatus::eof:
-        throw Failure(exit_refused,
+        throw Error(ErrorKind::refused,
                       "the server closed the connection during the handshake (" + std::to_string(received.size()) +
                           " bytes of response received)",
                       received.empty() ? "" : guess_what_came(received));
       case net::ReadStatus::reset:
-        throw Failure(exit_refused, "the connection was reset during the handshake (" + read.error + ")");
+        throw Error(ErrorKind::refused, "the connection was reset during the handshake (" + read.error + ")");
       case net::ReadStatus::data:
         break;
     }
@@ -51,7 +51,7 @@ OpeningExchange exchange_opening_handshake(net::Connection& connection, const co
     const auto event = parser.next(chunk);
     received.append(codec::as_chars(chunk.first(event.consumed)));
     if (event.step == codec::ResponseHeadParser::Step::violation) {
-      throw Failure(exit_refused, "malformed handshake response (" + parser.violation().describe() + ")",
+      throw Error(ErrorKind::refused, "malformed handshake response (" + parser.violation().describe() + ")",
                     guess_what_came(received));
     }
     if (event.step == codec::ResponseHeadParser::Step::complete) {

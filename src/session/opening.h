@@ -16,9 +16,9 @@ struct OpeningExchange {
   double response_ms = 0;     // request written -> whole response head read
 };
 
-// Throws Failure: exit_refused when the server closes before a whole head or sends
-// one that does not parse (the violation says which rule), exit_timeout at the
-// deadline, exit_connect when the connection breaks.
+// Throws Error: refused when the server closes before a whole head or sends
+// one that does not parse (the violation says which rule), timeout at the
+// deadline, connect when the connection breaks.
 OpeningExchange exchange_opening_handshake(net::Connection& connection, const codec::RequestHead& request,
                                            net::Deadline deadline);
 

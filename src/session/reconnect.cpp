@@ -3,7 +3,7 @@
 #include <random>
 #include <thread>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 
 namespace wsprobe::session {
 namespace {
@@ -81,8 +81,8 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     OpenedConnection opened;
     try {
       opened = open(run_end);
-    } catch (const Failure& failure) {
-      if (failure.code() == exit_usage) throw;  // a bad URL or option fails every attempt alike
+    } catch (const Error& failure) {
+      if (failure.kind() == ErrorKind::usage) throw;  // a bad URL or option fails every attempt alike
       ++summary.failures;
       const auto retry_in = policy.failed(unit(random));
       reporter.failed(summary.attempts, failure.what(), policy.failures_in_a_row(), retry_in);

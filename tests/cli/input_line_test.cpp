@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/hex.h"
+#include "codec/hex.h"
 
 namespace wsprobe::cli {
 namespace {
@@ -44,12 +44,12 @@ TEST(InputLine, BadCommandsSayWhy) {
 }
 
 TEST(Hex, AcceptsCommonSpellings) {
-  EXPECT_EQ(parse_hex("48656c"), (codec::Bytes{0x48, 0x65, 0x6c}));
-  EXPECT_EQ(parse_hex("48 65 6C"), (codec::Bytes{0x48, 0x65, 0x6c}));
-  EXPECT_EQ(parse_hex("0x48,0x65"), (codec::Bytes{0x48, 0x65}));
-  EXPECT_EQ(parse_hex(""), codec::Bytes{});
-  EXPECT_EQ(parse_hex("486"), std::nullopt);
-  EXPECT_EQ(parse_hex("4g"), std::nullopt);
+  EXPECT_EQ(codec::parse_hex("48656c"), (codec::Bytes{0x48, 0x65, 0x6c}));
+  EXPECT_EQ(codec::parse_hex("48 65 6C"), (codec::Bytes{0x48, 0x65, 0x6c}));
+  EXPECT_EQ(codec::parse_hex("0x48,0x65"), (codec::Bytes{0x48, 0x65}));
+  EXPECT_EQ(codec::parse_hex(""), codec::Bytes{});
+  EXPECT_EQ(codec::parse_hex("486"), std::nullopt);
+  EXPECT_EQ(codec::parse_hex("4g"), std::nullopt);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 
 namespace wsprobe::net {
 namespace {
@@ -64,8 +64,8 @@ TEST(WsUrl, RefusesWhatCannotBeUsedWithAReason) {
     try {
       parse_ws_url(text);
       ADD_FAILURE() << "accepted " << text;
-    } catch (const Failure& failure) {
-      EXPECT_EQ(failure.code(), exit_usage);
+    } catch (const Error& failure) {
+      EXPECT_EQ(failure.kind(), ErrorKind::usage);
       EXPECT_NE(std::string(failure.what()).find(reason), std::string::npos) << failure.what();
     }
   }

@@ -1,8 +1,8 @@
-#include "output/escape.h"
+#include "base/escape.h"
 
 #include <gtest/gtest.h>
 
-namespace wsprobe::output {
+namespace wsprobe {
 namespace {
 
 TEST(EscapeForTerminal, KeepsPrintableTextAndUtf8) {
@@ -40,4 +40,4 @@ TEST(JsonString, EscapesForJson) {
 }
 
 }  // namespace
-}  // namespace wsprobe::output
+}  // namespace wsprobe

@@ -4,7 +4,7 @@
 
 #include "codec/bytes.h"
 
-namespace wsprobe::net {
+namespace wsprobe::codec {
 
 class OutputBuffer {
  public:
@@ -41,4 +41,4 @@ class OutputBuffer {
   std::size_t sent_ = 0;
 };
 
-}  // namespace wsprobe::net
+}  // namespace wsprobe::codec

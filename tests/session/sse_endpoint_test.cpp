@@ -1,8 +1,8 @@
-#include "net/sse_endpoint.h"
+#include "session/sse_endpoint.h"
 
 #include <gtest/gtest.h>
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 namespace {
 
 using std::chrono::milliseconds;
@@ -75,4 +75,4 @@ TEST(SseEndpoint, HostileQueryValuesAreBounded) {
 }
 
 }  // namespace
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session

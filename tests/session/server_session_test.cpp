@@ -1,4 +1,4 @@
-#include "net/server_session.h"
+#include "session/server_session.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "codec/message_encoder.h"
 #include "support/chunks.h"
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 namespace {
 
 using codec::Bytes;
@@ -68,7 +68,7 @@ struct Outcome {
 };
 
 Outcome feed(ServerSession& session, std::vector<Bytes> chunks) {
-  for (Bytes& chunk : chunks) session.receive(chunk);
+  for (Bytes& chunk : chunks) session.receive(chunk, ServerSession::Clock::now());
   Outcome outcome{Bytes(session.output().pending().begin(), session.output().pending().end()), session.take_log(),
                   session.phase()};
   session.output().consume(session.output().size());
@@ -303,8 +303,8 @@ TEST(ServerSession, AStreamWaitsForAClientThatDoesNotRead) {
   ASSERT_EQ(session.phase(), ServerSession::Phase::streaming);
   // A thousand events a second for 200 s, none of them read: about 6 MB unchecked.
   for (int second = 1; second <= 200; ++second) session.wake(start + seconds(second));
-  EXPECT_LT(session.output().size(), output_high_water + 64 * 1024);
-  EXPECT_GT(session.output().size(), output_high_water / 2);
+  EXPECT_LT(session.output().size(), net::output_high_water + 64 * 1024);
+  EXPECT_GT(session.output().size(), net::output_high_water / 2);
 
   // Once the client reads, the stream goes on where it stopped, at its cadence.
   const std::string sent(codec::as_chars(session.output().pending()));
@@ -325,8 +325,8 @@ TEST(ServerSession, PingsWaitForAClientThatDoesNotRead) {
   session.receive(request, start);
   // 2 MB of pings due, none read.
   for (int ms = 1; ms <= 200'000; ++ms) session.wake(start + std::chrono::milliseconds(ms));
-  EXPECT_LT(session.output().size(), output_high_water + 64);
+  EXPECT_LT(session.output().size(), net::output_high_water + 64);
 }
 
 }  // namespace
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session

@@ -1,4 +1,4 @@
-#include "net/server_session.h"
+#include "session/server_session.h"
 
 #include <utility>
 
@@ -6,9 +6,9 @@
 #include "codec/extensions.h"
 #include "codec/frame.h"
 #include "codec/utf8.h"
-#include "output/escape.h"
+#include "base/escape.h"
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 namespace {
 
 using codec::ByteView;
@@ -25,7 +25,7 @@ std::string_view close_reason(std::string_view text) {
 
 }  // namespace
 
-ServerSession::ServerSession(const ServerSessionOptions& options) : options_(options) {}
+ServerSession::ServerSession(const ServerSessionOptions& options, bool refused) : options_(options), refuse_(refused) {}
 
 void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now) {
   now_ = now;
@@ -58,7 +58,7 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
 // Whatever the client sends during a stream is ignored; reading goes on only to see it leave.
 void ServerSession::start_stream() {
   output_.append(codec::as_bytes(sse_->start()));
-  log_.push_back(output::escape_for_terminal(sse_->describe()));
+  log_.push_back(wsprobe::escape_for_terminal(sse_->describe()));
   phase_ = sse_->next_due() ? Phase::streaming : Phase::closing;
 }
 
@@ -87,7 +87,7 @@ void ServerSession::play_faults(Clock::time_point now) {
     it = delayed_pongs_.erase(it);
   }
   if (next_ping_ && now >= *next_ping_) {
-    if (output_.size() < output_high_water) send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
+    if (output_.size() < net::output_high_water) send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
     *next_ping_ = std::max(*next_ping_ + *faults.ping_interval, now + *faults.ping_interval);
   }
   if (faults.drop_after && now >= opened_at_ + *faults.drop_after) {
@@ -108,7 +108,7 @@ void ServerSession::wake(Clock::time_point now) {
   if (phase_ == Phase::open) return play_faults(now);
   if (phase_ != Phase::streaming) return;
   // The stream waits for a client that does not read, at its cadence; it does not pile up.
-  if (output_.size() >= output_high_water) return sse_->postpone(now);
+  if (output_.size() >= net::output_high_water) return sse_->postpone(now);
   output_.append(codec::as_bytes(sse_->due(now)));
   if (sse_->next_due()) return;
   phase_ = Phase::closing;  // the server ends the body
@@ -126,13 +126,13 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
             .from = codec::Role::client, .max_message_size = options_.max_message_size, .deflate = answer.deflate},
         static_cast<codec::MessageHandler&>(*this));  // a private base: convertible here only
     encoder_.emplace(codec::EncoderOptions{.as = codec::Role::server, .deflate = answer.deflate});
-    std::string line = "upgraded " + output::escape_for_terminal(head_parser_.head().target);
-    if (answer.subprotocol) line += " subprotocol=" + output::escape_for_terminal(*answer.subprotocol);
+    std::string line = "upgraded " + wsprobe::escape_for_terminal(head_parser_.head().target);
+    if (answer.subprotocol) line += " subprotocol=" + wsprobe::escape_for_terminal(*answer.subprotocol);
     if (answer.deflate) line += " extensions=" + codec::format_extensions({codec::to_extension(*answer.deflate)});
     log_.push_back(std::move(line));
   } else {
     phase_ = Phase::closing;
-    log_.push_back("refused " + std::to_string(answer.status) + " " + output::escape_for_terminal(answer.refusal));
+    log_.push_back("refused " + std::to_string(answer.status) + " " + wsprobe::escape_for_terminal(answer.refusal));
   }
 }
 
@@ -171,7 +171,7 @@ void ServerSession::on_violation(const codec::Violation& violation) {
   const std::uint16_t code = codec::rule_info(violation.rule).close_code;
   const std::string description = violation.describe();
   send_close(code, close_reason(description));
-  log_.push_back("closed " + std::to_string(code) + ": " + output::escape_for_terminal(description));
+  log_.push_back("closed " + std::to_string(code) + ": " + wsprobe::escape_for_terminal(description));
 }
 
 void ServerSession::go_away() {
@@ -186,7 +186,7 @@ void ServerSession::go_away() {
 }
 
 void ServerSession::connection_lost(std::string_view why) {
-  const std::string escaped = output::escape_for_terminal(why);
+  const std::string escaped = wsprobe::escape_for_terminal(why);
   if (phase_ == Phase::handshake) log_.push_back("no handshake: " + escaped);
   if (phase_ == Phase::open) {
     log_.push_back("closed " + std::to_string(codec::close_abnormal) + after_messages() + ": " + escaped);
@@ -213,4 +213,4 @@ std::string ServerSession::after_messages() const {
   return " after " + std::to_string(messages_) + (messages_ == 1 ? " message" : " messages");
 }
 
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session

@@ -1,11 +1,11 @@
-#include "net/sse_endpoint.h"
+#include "session/sse_endpoint.h"
 
 #include <algorithm>
 #include <charconv>
 
 #include "codec/http_syntax.h"
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 namespace {
 
 std::optional<std::uint64_t> number(std::string_view text) {
@@ -114,4 +114,4 @@ std::string SseEndpoint::describe() const {
   return "sse " + target_ + " from id " + std::to_string(next_id_);
 }
 
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session

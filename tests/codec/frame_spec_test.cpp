@@ -1,11 +1,11 @@
-#include "cli/frame_spec.h"
+#include "codec/frame_spec.h"
 
 #include <gtest/gtest.h>
 
-#include "cli/errors.h"
+#include "base/errors.h"
 #include "codec/frame.h"
 
-namespace wsprobe::cli {
+namespace wsprobe::codec {
 namespace {
 
 std::string hex(codec::ByteView bytes) {
@@ -58,11 +58,11 @@ TEST(FrameSpec, MistakesAreUsageErrors) {
     try {
       parse_frame_spec(spec);
       ADD_FAILURE() << "accepted " << spec;
-    } catch (const Failure& failure) {
-      EXPECT_EQ(failure.code(), exit_usage) << spec;
+    } catch (const Error& failure) {
+      EXPECT_EQ(failure.kind(), ErrorKind::usage) << spec;
     }
   }
 }
 
 }  // namespace
-}  // namespace wsprobe::cli
+}  // namespace wsprobe::codec

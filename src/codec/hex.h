@@ -6,9 +6,9 @@
 
 #include "codec/bytes.h"
 
-namespace wsprobe::cli {
+namespace wsprobe::codec {
 
 // nullopt unless every other character is a hex digit and they pair up.
 std::optional<codec::Bytes> parse_hex(std::string_view text);
 
-}  // namespace wsprobe::cli
+}  // namespace wsprobe::codec

@@ -14,13 +14,14 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "codec/bytes.h"
 #include "codec/frame.h"
 
-namespace wsprobe::cli {
+namespace wsprobe::codec {
 
 struct FrameSpec {
   std::uint8_t opcode = 1;
@@ -29,6 +30,7 @@ struct FrameSpec {
   bool masked = true;
   std::optional<codec::MaskKey> mask_key;        // a given key; else a fresh random one per frame
   codec::Bytes payload;
+  std::optional<std::string> payload_file;       // @FILE: the payload is this file's bytes
   std::optional<std::uint64_t> declared_length;  // len=N: the header says N whatever the payload
   codec::LengthEncoding encoding = codec::LengthEncoding::minimal;
   std::size_t fragments = 1;
@@ -36,7 +38,7 @@ struct FrameSpec {
   std::chrono::milliseconds delay{0};    // pause before the frame
 };
 
-// Throws Failure(exit_usage) naming what is wrong with `text`.
+// Throws Error(ErrorKind::usage) naming what is wrong with `text`.
 FrameSpec parse_frame_spec(std::string_view text);
 
 struct BuiltFrame {
@@ -45,7 +47,10 @@ struct BuiltFrame {
   codec::Bytes wire;          // header and masked payload, as sent
 };
 
+// The most a crafted frame carries: far above any server's limit, far below this machine's memory.
+constexpr std::uint64_t max_spec_payload = 256 * 1024 * 1024;
+
 // The spec's frame (several with fragments=N), masked as the spec says.
 std::vector<BuiltFrame> build_frames(const FrameSpec& spec);
 
-}  // namespace wsprobe::cli
+}  // namespace wsprobe::codec

@@ -1,22 +1,20 @@
-#include "cli/frame_spec.h"
+#include "codec/frame_spec.h"
 
 #include <charconv>
 #include <string>
 
-#include "cli/errors.h"
-#include "cli/hex.h"
-#include "cli/input_file.h"
-#include "cli/units.h"
+#include "base/errors.h"
+#include "codec/hex.h"
+#include "base/units.h"
 #include "codec/close.h"
 #include "codec/mask.h"
 
-namespace wsprobe::cli {
+namespace wsprobe::codec {
 namespace {
 
-// The most a crafted frame carries: far above any server's limit, far below this machine's memory.
-constexpr std::uint64_t max_payload = max_input_payload;
+constexpr std::uint64_t max_payload = max_spec_payload;
 
-Failure bad_spec(std::string_view spec, const std::string& why) {
+Error bad_spec(std::string_view spec, const std::string& why) {
   return usage_error("--frame '" + std::string(spec) + "': " + why,
                      "see 'man wsprobe' (SEND) for the syntax, e.g. --frame text/fin=0:Hel");
 }
@@ -67,13 +65,6 @@ codec::Bytes hex_payload(std::string_view spec, std::string_view text) {
 
 codec::Bytes payload_of(std::string_view spec, std::uint8_t opcode, std::string_view text) {
   if (text.starts_with("hex:")) return hex_payload(spec, text.substr(4));
-  if (text.starts_with("@")) {
-    const std::string path(text.substr(1));
-    InputFile file = read_input_file(path, max_payload);
-    if (file.status == InputFile::Status::unreadable) throw bad_spec(spec, "cannot read " + path);
-    if (file.status == InputFile::Status::too_big) throw bad_spec(spec, "payload over 256 MiB");
-    return std::move(file.bytes);
-  }
   if (text.starts_with("repeat:")) {
     const std::string_view rest = text.substr(7);
     const std::size_t colon = rest.find(':');
@@ -148,7 +139,11 @@ FrameSpec parse_frame_spec(std::string_view text) {
     apply_flag(text, frame, head.substr(0, next));
     if (next == std::string_view::npos) break;
   }
-  if (colon != std::string_view::npos) frame.payload = payload_of(text, frame.opcode, text.substr(colon + 1));
+  if (colon != std::string_view::npos && text.substr(colon + 1).starts_with("@")) {
+    frame.payload_file = std::string(text.substr(colon + 2));
+  } else if (colon != std::string_view::npos) {
+    frame.payload = payload_of(text, frame.opcode, text.substr(colon + 1));
+  }
   if (frame.fragments > std::max<std::size_t>(frame.payload.size(), 1)) {
     throw bad_spec(text, "more fragments than payload bytes");
   }
@@ -180,4 +175,4 @@ std::vector<BuiltFrame> build_frames(const FrameSpec& spec) {
   return frames;
 }
 
-}  // namespace wsprobe::cli
+}  // namespace wsprobe::codec

@@ -16,7 +16,7 @@
 
 #include "codec/http.h"
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 
 struct SseOptions {
   std::chrono::milliseconds interval{1000};
@@ -59,4 +59,4 @@ class SseEndpoint {
   bool over_ = false;
 };
 
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session

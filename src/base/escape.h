@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace wsprobe::output {
+namespace wsprobe {
 
 // Printable ASCII and valid UTF-8 as they are; a backslash as "\\"; C0 controls,
 // DEL and invalid bytes as "\xNN"; C1 controls and bidirectional overrides as "\uNNNN".
@@ -20,4 +20,4 @@ std::string made_safe_for_terminal(std::string_view text);
 // (or \n \t ...); each invalid byte becomes U+FFFD, as JSON text must be UTF-8.
 std::string json_string(std::string_view bytes);
 
-}  // namespace wsprobe::output
+}  // namespace wsprobe

@@ -1,6 +1,6 @@
-#include "cli/hex.h"
+#include "codec/hex.h"
 
-namespace wsprobe::cli {
+namespace wsprobe::codec {
 
 std::optional<codec::Bytes> parse_hex(std::string_view text) {
   codec::Bytes bytes;
@@ -25,4 +25,4 @@ std::optional<codec::Bytes> parse_hex(std::string_view text) {
   return bytes;
 }
 
-}  // namespace wsprobe::cli
+}  // namespace wsprobe::codec

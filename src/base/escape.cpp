@@ -1,12 +1,10 @@
-#include "output/escape.h"
+#include "base/escape.h"
 
 #include <cstdint>
 #include <optional>
 
-#include "codec/bytes.h"
-#include "codec/utf8.h"
 
-namespace wsprobe::output {
+namespace wsprobe {
 namespace {
 
 struct CodePoint {
@@ -14,16 +12,22 @@ struct CodePoint {
   std::size_t length;  // bytes
 };
 
-// The code point at `at`, or nullopt when no valid UTF-8 sequence starts there.
+// The code point at `at`, or nullopt when no valid UTF-8 sequence starts there
+// (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
 std::optional<CodePoint> decode_at(std::string_view bytes, std::size_t at) {
   const auto lead = static_cast<unsigned char>(bytes[at]);
-  const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-  if (at + length > bytes.size() || !codec::is_valid_utf8(codec::as_bytes(bytes.substr(at, length)))) {
-    return std::nullopt;
-  }
+  if (lead < 0xc2 || lead > 0xf4) return std::nullopt;  // continuation, overlong lead or beyond U+10FFFF
+  const std::size_t length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+  if (at + length > bytes.size()) return std::nullopt;
   static constexpr unsigned lead_bits[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
   std::uint32_t value = lead & lead_bits[length];
-  for (std::size_t i = 1; i < length; ++i) value = value << 6 | (static_cast<unsigned char>(bytes[at + i]) & 0x3f);
+  for (std::size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(bytes[at + i]);
+    if ((next & 0xc0) != 0x80) return std::nullopt;
+    value = value << 6 | (next & 0x3f);
+  }
+  static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < smallest[length] || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return std::nullopt;
   return CodePoint{value, length};
 }
 
@@ -113,4 +117,4 @@ std::string json_string(std::string_view bytes) {
   return out;
 }
 
-}  // namespace wsprobe::output
+}  // namespace wsprobe

@@ -14,10 +14,11 @@
 #include "codec/http.h"
 #include "codec/message_encoder.h"
 #include "codec/server_handshake.h"
-#include "net/output_buffer.h"
-#include "net/sse_endpoint.h"
+#include "codec/output_buffer.h"
+#include "net/server.h"
+#include "session/sse_endpoint.h"
 
-namespace wsprobe::net {
+namespace wsprobe::session {
 
 // Faults the server plays on purpose, so that clients' liveness handling can be
 // tested without luck (wsprobe serve --drop-after ... --no-pong).
@@ -38,23 +39,11 @@ struct ServerSessionOptions {
   ServerFaults faults;
 };
 
-// A connection is not read while this much of its output is unsent, and gets no timed
-// output (events, pings) either, so a client that does not read cannot make the server
-// buffer without bound.
-constexpr std::size_t output_high_water = 1024 * 1024;
-
-class ServerSession : private codec::MessageHandler {
+class ServerSession : public net::ServedConnection, private codec::MessageHandler {
  public:
-  enum class Phase : std::uint8_t {
-    handshake,  // reading the request head
-    open,       // upgraded: echoing
-    streaming,  // GET /sse: sending events as they fall due
-    closing,    // refused, or a Close sent: send what is queued, then close TCP (the server closes first, 7.1.1)
-  };
 
-  using Clock = std::chrono::steady_clock;
-
-  explicit ServerSession(const ServerSessionOptions& options);
+  // `refused`: --refuse-first, the upgrade is answered with 503.
+  ServerSession(const ServerSessionOptions& options, bool refused = false);
   // The assembler holds a reference to its session.
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
@@ -62,25 +51,23 @@ class ServerSession : private codec::MessageHandler {
   // Bytes from the client; masked payloads are unmasked in place. Bytes after the
   // request head are frames. Ignored once closing, as is data after a Close (1.4).
   // `now` starts an event stream's clock.
-  void receive(codec::MutableByteView bytes, Clock::time_point now = Clock::now());
+  void receive(codec::MutableByteView bytes, Clock::time_point now) override;
   // When wake() has work to do (the next events of a stream); nullopt: never.
-  std::optional<Clock::time_point> next_wakeup() const;
-  void wake(Clock::time_point now);
+  std::optional<Clock::time_point> next_wakeup() const override;
+  void wake(Clock::time_point now) override;
   // The server is stopping: an open connection gets Close 1001 (Going Away).
-  void go_away();
-  // --refuse-first: this connection's upgrade is answered with 503.
-  void refuse_upgrade() { refuse_ = true; }
+  void go_away() override;
   // The connection ended before the session was closing: `why` is a short phrase,
   // e.g. "the client closed TCP" or "timed out after 10s".
-  void connection_lost(std::string_view why);
+  void connection_lost(std::string_view why) override;
 
-  Phase phase() const { return phase_; }
+  Phase phase() const override { return phase_; }
   // What to send, in order; the loop sends from the front and consumes.
-  OutputBuffer& output() { return output_; }
-  const OutputBuffer& output() const { return output_; }
+  codec::OutputBuffer& output() override { return output_; }
+  const codec::OutputBuffer& output() const { return output_; }
   // Log lines since the last call, oldest first: how the handshake went, how the
   // connection ended. Anything the client sent is escaped in them.
-  std::vector<std::string> take_log();
+  std::vector<std::string> take_log() override;
 
  private:
   void on_frame(const codec::FrameHeader& header) override;
@@ -102,10 +89,10 @@ class ServerSession : private codec::MessageHandler {
   // Made once upgraded, with the permessage-deflate the handshake agreed.
   std::optional<codec::MessageAssembler> assembler_;
   std::optional<codec::MessageEncoder> encoder_;
-  OutputBuffer output_;
+  codec::OutputBuffer output_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
   std::optional<SseEndpoint> sse_;
-  bool refuse_ = false;
+  bool refuse_;
   // Fault timers, from the upgrade on (ServerFaults).
   Clock::time_point now_{};
   Clock::time_point opened_at_{};
@@ -116,4 +103,4 @@ class ServerSession : private codec::MessageHandler {
   std::vector<std::string> log_;
 };
 
-}  // namespace wsprobe::net
+}  // namespace wsprobe::session
