@@ -45,7 +45,8 @@ bool MessageAssembler::feed(MutableByteView input) {
 bool MessageAssembler::begin_frame(const FrameHeader& header) {
   frame_ = header;
   handler_.on_frame(header);
-  if (close_received_) {
+  // 5.5.1 forbids data frames after a Close; pings and pongs may still come.
+  if (close_received_ && !is_control_opcode(header.opcode)) {
     return fail(Rule::frame_after_close, std::string(opcode_name(header.opcode)) + " frame");
   }
   if (is_control_opcode(header.opcode)) {

@@ -20,7 +20,7 @@ constexpr std::array rules = {
     RuleInfo{"message.interleaved", "RFC 6455 5.4", 1002, "new data frame inside a fragmented message"},
     RuleInfo{"message.too-big", "RFC 6455 10.4", 1009, "message larger than the limit"},
     RuleInfo{"message.invalid-utf8", "RFC 6455 8.1", 1007, "text message is not valid UTF-8"},
-    RuleInfo{"message.after-close", "RFC 6455 5.5.1", 1002, "frame sent after a Close frame"},
+    RuleInfo{"message.after-close", "RFC 6455 5.5.1", 1002, "data frame sent after a Close frame"},
     RuleInfo{"close.one-byte-payload", "RFC 6455 5.5.1", 1002, "close payload of one byte"},
     RuleInfo{"close.invalid-code", "RFC 6455 7.4", 1002, "close code not allowed on the wire"},
     RuleInfo{"close.reason-invalid-utf8", "RFC 6455 5.5.1", 1007, "close reason is not valid UTF-8"},
