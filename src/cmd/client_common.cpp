@@ -72,14 +72,11 @@ Error handshake_failure(const codec::HandshakeReport& report, const session::Ope
   return Error(ErrorKind::refused, "invalid handshake response");
 }
 
-codec::AssemblerOptions OpenedSession::reading(const cli::ClientOptions& options) const {
-  return {.from = codec::Role::server,
+codec::EngineOptions OpenedSession::engine(const cli::ClientOptions& options, bool trace_frames) const {
+  return {.role = codec::Role::client,
           .max_message_size = options.max_message_size,
-          .deflate = report.negotiated.deflate};
-}
-
-codec::EncoderOptions OpenedSession::writing() const {
-  return {.as = codec::Role::client, .deflate = report.negotiated.deflate};
+          .deflate = report.negotiated.deflate,
+          .trace_frames = trace_frames};
 }
 
 OpenedSession open_session(const cli::ClientOptions& options, net::Deadline deadline,

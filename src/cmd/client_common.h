@@ -3,9 +3,8 @@
 // the request to send, and the command's deadline.
 #include "base/errors.h"
 #include "cli/options.h"
-#include "codec/assembler.h"
+#include "codec/engine.h"
 #include "codec/handshake_check.h"
-#include "codec/message_encoder.h"
 #include "session/opening.h"
 #include "codec/handshake.h"
 #include "net/client.h"
@@ -32,10 +31,9 @@ struct OpenedSession {
   session::OpeningExchange exchange;
   codec::HandshakeReport report;
 
-  // How to read the server's frames: what was negotiated, and --max-message-size.
-  codec::AssemblerOptions reading(const cli::ClientOptions& options) const;
-  // How to send: masked, and compressed when permessage-deflate was agreed.
-  codec::EncoderOptions writing() const;
+  // How to run the connection: as a client, with what was negotiated and
+  // --max-message-size; `trace_frames` for -v frame lines.
+  codec::EngineOptions engine(const cli::ClientOptions& options, bool trace_frames = false) const;
 };
 
 // Connects and completes the opening handshake; throws Failure when it cannot, or

@@ -76,8 +76,10 @@ int run_connect(const ConnectOptions& options) {
   const std::atomic<bool>& stop = net::stop_requested_on_signal();
   net::Connection& connection = *opened.connection;
   reporter->opened(opened.report.negotiated);
-  session::LiveSession live(connection, opened.exchange.after_head, opened.reading(options.client), opened.writing(),
-                            *reporter, options.output.common.verbose);
+  codec::EngineOptions engine = opened.engine(options.client, options.output.common.verbose);
+  engine.close_timeout = options.close_timeout;
+  session::LiveSession live(connection, engine, *reporter);
+  live.start(opened.exchange.after_head);
   for (const auto& [type, payload] : messages) live.send_message(type, payload);
 
   const bool terminal = isatty(STDIN_FILENO) == 1;
@@ -87,7 +89,6 @@ int run_connect(const ConnectOptions& options) {
   bool reading_stdin = !options.no_stdin;
   std::string partial_line;
   std::optional<net::Deadline> wait_end;
-  std::optional<net::Deadline> close_end;
   bool stop_handled = false;
   if (options.no_stdin && options.wait) wait_end = net::Clock::now() + *options.wait;
 
@@ -113,9 +114,9 @@ int run_connect(const ConnectOptions& options) {
           } else if constexpr (std::is_same_v<T, cli::SendBinary>) {
             live.send_message(codec::Opcode::binary, what.bytes);
           } else if constexpr (std::is_same_v<T, cli::SendPing>) {
-            live.send_control(codec::Opcode::ping, what.payload);
+            live.send_ping(what.payload);
           } else if constexpr (std::is_same_v<T, cli::SendPong>) {
-            live.send_control(codec::Opcode::pong, what.payload);
+            live.send_pong(what.payload);
           } else if constexpr (std::is_same_v<T, cli::StartClose>) {
             live.close(what.code, what.reason);
           } else if constexpr (std::is_same_v<T, cli::ShowHelp>) {
@@ -146,11 +147,8 @@ int run_connect(const ConnectOptions& options) {
       end_session();
       continue;
     }
-    if (live.state() == session::ReadyState::closing && !close_end) close_end = now + options.close_timeout;
-    if (close_end && now >= *close_end) {
-      live.close_timed_out();
-      break;
-    }
+    live.advance();  // the closing handshake's timeout
+    if (live.state() == session::ReadyState::closed) break;
 
     pollfd fds[2] = {{connection.socket(), static_cast<short>(live.reading_paused() ? 0 : POLLIN), 0},
                      {STDIN_FILENO, 0, 0}};
@@ -161,7 +159,7 @@ int run_connect(const ConnectOptions& options) {
     if (want_input) fds[1].events = POLLIN;
     net::Deadline next = deadline;
     if (wait_end && live.state() == session::ReadyState::open) next = std::min(next, *wait_end);
-    if (close_end) next = std::min(next, *close_end);
+    if (const auto engine_deadline = live.next_deadline()) next = std::min(next, *engine_deadline);
     const auto wait_ms = live.read_pending() ? 0
                                              : std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                          next - now).count() + 1,

@@ -56,8 +56,8 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
   }
   if (!report.ok()) return exit_refused;
 
-  const codec::AssemblerOptions frames{
-      .from = codec::Role::server,
+  const codec::EngineOptions frames{
+      .role = codec::Role::client,
       .max_message_size = options.client.max_message_size,
       .deflate = report.negotiated.deflate,
   };

@@ -35,8 +35,8 @@ int run_heartbeat(HeartbeatOptions options) {
   const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
   OpenedSession opened = open_session(options.client, settings.deadline, options.output);
   const session::HeartbeatSummary summary =
-      session::run_heartbeat(*opened.connection, opened.exchange.after_head, opened.reading(options.client),
-                             opened.writing(), settings, *reporter, options.output.verbose,
+      session::run_heartbeat(*opened.connection, opened.exchange.after_head,
+                             opened.engine(options.client, options.output.verbose), settings, *reporter,
                              net::stop_requested_on_signal());
   if (summary.end == session::HeartbeatEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
   // After the summary, why the exit status is not 0, on stderr.

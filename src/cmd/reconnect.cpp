@@ -37,7 +37,7 @@ int run_reconnect(ReconnectOptions options) {
       [&client, &output](net::Deadline deadline) {
         OpenedSession opened = open_session(client, deadline, output);
         return session::OpenedConnection{std::move(opened.connection), std::move(opened.exchange.after_head),
-                                         opened.reading(client), opened.writing()};
+                                         opened.engine(client)};
       },
       *reporter, net::stop_requested_on_signal());
   // After the summary, why the exit status is not 0, on stderr.

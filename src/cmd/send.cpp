@@ -21,54 +21,7 @@ struct SendOptions {
   cli::OutputOptions output;
   std::vector<std::string> frames;
   Milliseconds wait{2000};
-};
-
-// Reads the server's frames into `reaction` until `until`, or until TCP ends.
-class ReactionReader {
- public:
-  ReactionReader(net::Connection& connection, const codec::AssemblerOptions& options, output::SendReporter& reporter,
-                 session::Reaction& reaction)
-      : connection_(connection), reporter_(reporter), reaction_(reaction), recorder_(reaction, clock_ms_),
-        assembler_(options, recorder_), buffer_(64 * 1024) {}
-
-  // Restarts the reaction clock: times count from our latest frame.
-  void frame_sent() { sent_at_ = net::Clock::now(); }
-  bool tcp_ended() const { return reaction_.tcp != session::TcpEnd::left_open; }
-
-  void feed(codec::Bytes bytes) { process(bytes); }
-
-  void read_until(net::Deadline until) {
-    while (!tcp_ended()) {
-      const net::ReadResult read = connection_.read_some(buffer_, until);
-      clock_ms_ = net::elapsed_ms(sent_at_);
-      if (read.status == net::ReadStatus::timeout || read.status == net::ReadStatus::would_block) return;
-      if (read.status != net::ReadStatus::data) {
-        reaction_.tcp = read.status == net::ReadStatus::eof ? session::TcpEnd::closed_by_server : session::TcpEnd::reset;
-        reaction_.tcp_ms = clock_ms_;
-        reaction_.tcp_error = read.error;
-        return;
-      }
-      process(codec::MutableByteView(buffer_).first(read.size));
-      if (net::Clock::now() >= until) return;  // a server that never stops sending cannot hold us
-    }
-  }
-
- private:
-  void process(codec::MutableByteView bytes) {
-    const std::size_t before = reaction_.received.size();
-    // After the server's Close nothing more counts (7.1.7): only how TCP ends.
-    if (!reaction_.close && !assembler_.failed()) assembler_.feed(bytes);
-    for (std::size_t i = before; i < reaction_.received.size(); ++i) reporter_.received(reaction_.received[i]);
-  }
-
-  net::Connection& connection_;
-  output::SendReporter& reporter_;
-  session::Reaction& reaction_;
-  double clock_ms_ = 0;
-  net::Clock::time_point sent_at_ = net::Clock::now();
-  session::ReactionRecorder recorder_;
-  codec::MessageAssembler assembler_;
-  codec::Bytes buffer_;
+  Milliseconds close_timeout{5000};
 };
 
 // The payload of a --frame ...:@FILE spec.
@@ -97,62 +50,58 @@ int run_send(const SendOptions& options) {
     reporter->failed(exit_code_for(failure.kind()), failure.what());
     throw;
   }
-  const auto& connection = opened.connection;
-  const codec::AssemblerOptions reading = opened.reading(options.client);
-
   session::Reaction reaction;
-  ReactionReader reader(*connection, reading, *reporter, reaction);
-  reader.feed(opened.exchange.after_head);
+  session::ReactionRecorder recorder(reaction, [&reporter](const session::TracedFrame& frame) { reporter->received(frame); });
+  // Exactly the frames asked for: no automatic pongs. The server's Close is answered,
+  // as a well-behaved client does.
+  codec::EngineOptions engine = opened.engine(options.client, true);
+  engine.auto_pong = false;
+  engine.close_timeout = options.close_timeout;
+  session::LiveSession live(*opened.connection, engine, recorder);
+  live.start(opened.exchange.after_head);
+  auto closed = [&] { return live.state() == session::ReadyState::closed; };
+  auto read_until = [&](net::Deadline until) {
+    while (!closed() && net::Clock::now() < until) live.wait(until);
+  };
 
   codec::Bytes sent;  // everything written, for what a strict server should make of it
   // Frames still due when --timeout passes are not sent; the verdict then says so.
-  auto stopped = [&] { return reader.tcp_ended() || net::Clock::now() >= deadline; };
-  try {
-    for (const codec::FrameSpec& spec : specs) {
-      reader.read_until(std::min(deadline, net::Clock::now() + spec.delay));
-      for (const codec::BuiltFrame& frame : codec::build_frames(spec)) {
-        if (stopped()) break;
-        reporter->sent(frame.header, frame.payload);
-        std::size_t written = 0;  // a dribble may stop part way
-        if (spec.dribble.count() == 0) {
-          connection->send_all(frame.wire, deadline);
-          written = frame.wire.size();
-        } else {
-          for (; written < frame.wire.size() && !stopped(); ++written) {
-            connection->send_all(codec::ByteView(frame.wire).subspan(written, 1), deadline);
-            reader.read_until(std::min(deadline, net::Clock::now() + spec.dribble));
-          }
-        }
-        sent.insert(sent.end(), frame.wire.begin(), frame.wire.begin() + static_cast<std::ptrdiff_t>(written));
-        reader.frame_sent();
-      }
+  auto stopped = [&] { return closed() || net::Clock::now() >= deadline; };
+  for (const codec::FrameSpec& spec : specs) {
+    read_until(std::min(deadline, net::Clock::now() + spec.delay));
+    for (const codec::BuiltFrame& frame : codec::build_frames(spec)) {
       if (stopped()) break;
+      reporter->sent(frame.header, frame.payload);
+      const bool close = frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::close);
+      std::size_t written = 0;  // a dribble may stop part way
+      if (spec.dribble.count() == 0) {
+        live.send_raw(frame.wire, close);
+        written = frame.wire.size();
+      } else {
+        for (; written < frame.wire.size() && !stopped(); ++written) {
+          live.send_raw(codec::ByteView(frame.wire).subspan(written, 1), close && written + 1 == frame.wire.size());
+          read_until(std::min(deadline, net::Clock::now() + spec.dribble));
+        }
+      }
+      sent.insert(sent.end(), frame.wire.begin(), frame.wire.begin() + static_cast<std::ptrdiff_t>(written));
+      recorder.frame_sent();
     }
-  } catch (const Error& failure) {
-    // A timeout while writing is judged below, with the reaction so far.
-    if (failure.kind() != ErrorKind::timeout) reaction.send_error = failure.what();
+    if (stopped()) break;
   }
 
-  reader.read_until(std::min(deadline, net::Clock::now() + options.wait));
+  read_until(std::min(deadline, net::Clock::now() + options.wait));
   // --timeout cut the frames or the wait short before the server's reaction was decided.
-  const bool timed_out = net::Clock::now() >= deadline && !reader.tcp_ended() && !reaction.close && !reaction.violation;
-  if (!reader.tcp_ended()) {
-    // A well-behaved client ends the session: echo the server's Close, or start one.
-    codec::Bytes payload;  // the server's code echoed; an empty Close answers an empty one
-    if (!reaction.close) {
-      payload = codec::build_close_payload(1000);
-    } else if (reaction.close->code) {
-      payload = codec::build_close_payload(*reaction.close->code);
-    }
-    try {
-      connection->send_all(codec::MessageEncoder({.as = codec::Role::client}).control(codec::Opcode::close, payload),
-                           deadline);
-    } catch (const Error&) {
-      // The server is gone already; its reaction is recorded.
-    }
+  const bool timed_out = net::Clock::now() >= deadline && !closed() && !reaction.close && !reaction.violation;
+  // A well-behaved client ends the session, and the closing handshake runs to its end:
+  // frames the server sends after its Close are judged too (5.5.1).
+  if (!timed_out) {
+    reaction.ended_by_us = live.state() == session::ReadyState::open;
+    live.close(1000, "");
+    read_until(deadline);
   }
+  live.drop();
 
-  const auto expected = session::expected_violation(sent, reading.deflate);
+  const auto expected = session::expected_violation(sent, engine.deflate);
   const session::Verdict verdict =
       timed_out ? session::Verdict{false, "--timeout passed before the server's reaction was complete"}
                 : session::judge(expected, reaction);
@@ -172,6 +121,8 @@ cli::Run setup_send(CLI::App& app) {
       ->required()
       ->type_name("SPEC");
   cli::add_duration_option(app, "--wait", options->wait, "how long to record the reaction after the last frame");
+  cli::add_duration_option(app, "--close-timeout", options->close_timeout,
+                           "how long to wait for the server's part of the closing handshake");
   app.footer(
       "SPEC is KIND[/FLAG...][:PAYLOAD]. KIND: text, binary, cont, close, ping, pong or 0-15.\n"
       "FLAGs: fin=0|1, rsv1, rsv2, rsv3, mask=off|on|KEYHEX, len=N, len16, len64, fragments=N,\n"

@@ -116,14 +116,14 @@ class HumanReporter : public HandshakeReporter {
       text += "; " + style_.bad("server sent no Close");
     }
     switch (close.tcp) {
-      case session::TcpEnd::closed_by_server:
+      case session::TcpEnd::closed_by_peer:
         text += fmt::format("; TCP closed by server after {:.2f} ms", close.tcp_end_ms.value_or(0));
         break;
       case session::TcpEnd::reset:
         text += "; TCP reset (" + close.tcp_error + ")";
         break;
       case session::TcpEnd::left_open:
-      case session::TcpEnd::closed_by_client:
+      case session::TcpEnd::closed_by_us:
         text += "; TCP left open by server";
         break;
     }

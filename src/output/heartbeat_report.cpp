@@ -20,10 +20,10 @@ std::string close_text(const session::LiveClose& close) {
                                 : std::string("an empty Close");
   }
   switch (close.tcp) {
-    case session::TcpEnd::closed_by_server: text += text.empty() ? "TCP FIN without a Close" : ", then TCP FIN"; break;
+    case session::TcpEnd::closed_by_peer: text += text.empty() ? "TCP FIN without a Close" : ", then TCP FIN"; break;
     case session::TcpEnd::reset: text += text.empty() ? "TCP RST without a Close" : ", then TCP RST"; break;
     case session::TcpEnd::left_open:
-    case session::TcpEnd::closed_by_client: break;
+    case session::TcpEnd::closed_by_us: break;
   }
   return text;
 }
@@ -46,8 +46,8 @@ class HumanHeartbeat : public session::HeartbeatReporter {
   void pong(codec::ByteView) override {}
   void closed(const session::LiveClose& close) override {
     if (close.violation) line(style_.bad("server broke a rule: " + close.violation->describe()));
-    if (close.dropped || (!close.received && close.tcp == session::TcpEnd::closed_by_client)) return;
-    line(fmt::format("closed by {}: {}", close.server_first || !close.sent_code ? "the server" : "us",
+    if (close.dropped || (!close.received && close.tcp == session::TcpEnd::closed_by_us)) return;
+    line(fmt::format("closed by {}: {}", close.peer_first || !close.sent_code ? "the server" : "us",
                      close_text(close)));
   }
   void pong_matched(std::uint64_t sequence, double rtt_ms) override {
@@ -128,7 +128,7 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
                                                               : std::nullopt);
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
-    json.field("server_first", close.server_first).field("event_code", int{close.event_code()});
+    json.field("server_first", close.peer_first).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
     json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
     emit_json_line(json, out_);
@@ -175,10 +175,10 @@ class JsonHeartbeat : public session::HeartbeatReporter {
       json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
                                                                 : std::nullopt);
       json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
-      json.field("by_server", close.server_first || (!close.sent_code && !close.dropped));
+      json.field("by_server", close.peer_first || (!close.sent_code && !close.dropped));
       json.field("close_frame", close.received.has_value());
       json.field("tcp", close.tcp == session::TcpEnd::reset              ? "rst"
-                        : close.tcp == session::TcpEnd::closed_by_server ? "fin"
+                        : close.tcp == session::TcpEnd::closed_by_peer ? "fin"
                                                                          : "closed_by_client");
       json.end_object();
     } else {

@@ -84,8 +84,8 @@ class HumanLive : public LiveReporter {
       text += " no Close from the server";
     }
     if (close.sent_code) text += fmt::format(", we sent {}", *close.sent_code);
-    text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.server_first ? "server" : "client",
-                        close.handshake_completed ? "completed" : "not completed", session::tcp_end_name(close.tcp));
+    text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.peer_first ? "server" : "client",
+                        close.handshake_completed() ? "completed" : "not completed", session::tcp_end_name(close.tcp));
     if (!close.tcp_error.empty()) text += " (" + escape_for_terminal(close.tcp_error) + ")";
     text += fmt::format("; CloseEvent code={} wasClean={}", close.event_code(), close.was_clean());
     line(close.was_clean() ? style_.dim(text) : style_.bad(text));
@@ -164,7 +164,7 @@ class JsonLive : public LiveReporter {
                                                                : std::nullopt);
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
     json.field("sent_code", close.sent_code ? std::optional<int>(*close.sent_code) : std::nullopt);
-    json.field("server_first", close.server_first).field("handshake_completed", close.handshake_completed);
+    json.field("server_first", close.peer_first).field("handshake_completed", close.handshake_completed());
     json.field("tcp", session::tcp_end_name(close.tcp)).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
     json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);

@@ -30,7 +30,6 @@ class HumanSend : public SendReporter {
     if (reaction.frames_received > reaction.received.size()) {
       line(fmt::format("< ... {} more frames, not shown", reaction.frames_received - reaction.received.size()));
     }
-    if (!reaction.send_error.empty()) line("send: " + escape_for_terminal(reaction.send_error));
     if (reaction.violation) line(style_.bad("server broke a rule: " + reaction.violation->describe()));
     std::string close = "close: ";
     if (reaction.close) {
@@ -42,14 +41,14 @@ class HumanSend : public SendReporter {
       close += "no Close from the server";
     }
     switch (reaction.tcp) {
-      case session::TcpEnd::closed_by_server:
+      case session::TcpEnd::closed_by_peer:
         close += fmt::format("; TCP closed by server (FIN) after {:.2f} ms", reaction.tcp_ms.value_or(0));
         break;
       case session::TcpEnd::reset:
         close += fmt::format("; TCP reset (RST) after {:.2f} ms", reaction.tcp_ms.value_or(0));
         break;
       case session::TcpEnd::left_open:
-      case session::TcpEnd::closed_by_client:
+      case session::TcpEnd::closed_by_us:
         close += "; TCP left open by server";
         break;
     }

@@ -1,22 +1,22 @@
 #include "session/closing.h"
 
-#include "codec/close.h"
-#include "codec/frame.h"
-#include "codec/mask.h"
-
 namespace wsprobe::session {
 namespace {
 
-class CloseWatcher : public codec::MessageHandler {
+class CloseWatcher : public LiveObserver {
  public:
   CloseWatcher(CloseExchange& result, const FrameObserver& observe) : result_(result), observe_(observe) {}
 
-  void on_frame(const codec::FrameHeader& header) override {
-    if (observe_) observe_(header);
+  void state(ReadyState) override {}
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView) override {
+    if (!outgoing && observe_) observe_(header);
   }
-  void on_message(codec::Opcode, codec::ByteView) override { ++result_.messages_before_close; }
-  void on_close(const codec::CloseFrame& close) override { result_.server_close = close; }
-  void on_violation(const codec::Violation& violation) override { result_.violation = violation; }
+  void message(codec::Opcode, codec::ByteView) override {
+    if (!result_.server_close) ++result_.messages_before_close;
+  }
+  void ping(codec::ByteView) override {}
+  void pong(codec::ByteView) override {}
+  void closed(const LiveClose&) override {}
 
  private:
   CloseExchange& result_;
@@ -25,53 +25,28 @@ class CloseWatcher : public codec::MessageHandler {
 
 }  // namespace
 
-std::string_view tcp_end_name(TcpEnd end) {
-  switch (end) {
-    case TcpEnd::closed_by_server: return "closed_by_server";
-    case TcpEnd::reset: return "reset";
-    case TcpEnd::left_open: return "left_open";
-    case TcpEnd::closed_by_client: return "closed_by_client";
-  }
-  return "";
-}
-
-CloseExchange exchange_close(net::Connection& connection, codec::Bytes already_read,
-                             const codec::AssemblerOptions& options, std::uint16_t code, const std::string& reason,
-                             net::Deadline deadline, const FrameObserver& observe) {
+CloseExchange exchange_close(net::Connection& connection, codec::Bytes already_read, codec::EngineOptions options,
+                             std::uint16_t code, const std::string& reason, net::Deadline deadline,
+                             const FrameObserver& observe) {
   CloseExchange result;
-  const codec::Bytes frame =
-      codec::build_frame({.fin = true, .opcode = static_cast<std::uint8_t>(codec::Opcode::close), .masked = true,
-                          .mask_key = codec::random_mask_key()},
-                         codec::build_close_payload(code, reason));
-  connection.send_all(frame, deadline);
-  const auto sent_at = net::Clock::now();
-
   CloseWatcher watcher(result, observe);
-  codec::MessageAssembler assembler(options, watcher);
-  auto close_or_violation = [&] { return result.server_close.has_value() || result.violation.has_value(); };
-  if (!already_read.empty()) {
-    assembler.feed(already_read);
-    if (result.server_close) result.close_ms = 0;
-  }
+  options.close_timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline - net::Clock::now());
+  options.trace_frames = static_cast<bool>(observe);
+  LiveSession live(connection, options, watcher);
+  live.close(code, reason);
+  live.start(std::move(already_read));
+  // Until TCP ends or the engine's timeout (the deadline) closes it: frames that come
+  // after the server's Close are read and judged, not ignored.
+  while (live.state() != ReadyState::closed) live.wait(deadline);
 
-  // Once the server's Close (or a violation) is in, the rest of the stream only
-  // matters for how TCP ends; bytes after a Close are not processed (7.1.7).
-  codec::Bytes buffer(64 * 1024);
-  for (;;) {
-    const net::ReadResult read = connection.read_some(buffer, deadline);
-    if (read.status == net::ReadStatus::timeout) return result;  // TCP left open
-    if (read.status != net::ReadStatus::data) {
-      result.tcp = read.status == net::ReadStatus::eof ? TcpEnd::closed_by_server : TcpEnd::reset;
-      result.tcp_error = read.error;
-      result.tcp_end_ms = net::elapsed_ms(sent_at);
-      return result;
-    }
-    if (!close_or_violation()) {
-      assembler.feed(codec::MutableByteView(buffer.data(), read.size));
-      if (result.server_close) result.close_ms = net::elapsed_ms(sent_at);
-    }
-    if (net::Clock::now() >= deadline) return result;  // a server that never stops sending cannot hold us
-  }
+  const LiveClose& record = live.close_report();
+  result.server_close = record.received;
+  result.violation = record.violation;
+  result.close_ms = record.received_after_ms;
+  result.tcp = record.tcp;
+  result.tcp_end_ms = record.tcp == TcpEnd::left_open ? std::nullopt : record.tcp_end_after_ms;
+  result.tcp_error = record.tcp_error;
+  return result;
 }
 
 }  // namespace wsprobe::session

@@ -19,8 +19,11 @@ class Run : public LiveObserver {
         stop_(stop),
         tracker_(static_cast<double>(settings.pong_timeout.count())) {}
 
-  HeartbeatSummary run(LiveSession& live) {
+  HeartbeatSummary run(LiveSession& live, codec::Bytes after_head) {
     live_ = &live;
+    // Frames may have come with the handshake response (a pong, a Close): read now
+    // that the pong matching can see the session.
+    live.start(std::move(after_head));
     for (const auto& [type, payload] : settings_.send_on_open) live.send_message(type, payload);
     double next_ping = 0;
     const double duration_end = settings_.duration ? static_cast<double>(settings_.duration->count()) : 1e300;
@@ -32,12 +35,10 @@ class Run : public LiveObserver {
       if (!unanswered_since_) return std::nullopt;
       return std::max(last_heard_ + dead_after, *unanswered_since_ + std::min(interval, dead_after));
     };
-    std::optional<double> close_deadline;
     auto finish = [&](HeartbeatEnd end, std::uint16_t code) {
       if (ended_) return;
       ended_ = end;
       live.close(code, code == going_away ? "going away" : "");
-      close_deadline = now_ms() + static_cast<double>(close_wait.count());
     };
 
     while (live.state() != ReadyState::closed) {
@@ -61,7 +62,7 @@ class Run : public LiveObserver {
           live.drop();  // as a client does with a dead connection
           break;
         } else if (now >= next_ping && (!settings_.count || tracker_.sent() < *settings_.count)) {
-          live.send_control(codec::Opcode::ping, tracker_.next_ping(now));
+          live.send_ping(tracker_.next_ping(now));
           // The write began before the pong could come back (on loopback the pong may
           // arrive during the send call itself): that is where the round trip starts.
           tracker_.written(ms_at(live.write_started_at()));
@@ -70,12 +71,9 @@ class Run : public LiveObserver {
           if (next_ping <= now) next_ping = now + interval;  // slots missed while suspended are not caught up
         }
       }
-      if (close_deadline && now >= *close_deadline) {
-        live.close_timed_out();
-        break;
-      }
       // Only what is still ahead counts: a passed end or a ping no longer due would spin the loop.
-      double wake = close_deadline.value_or(1e300);
+      // The closing handshake's timeout is the session's own (LiveSession::wait).
+      double wake = 1e300;
       if (!ended_) wake = std::min(wake, duration_end);
       if (!settings_.idle && !ended_) {
         const bool pings_left = !settings_.count || tracker_.sent() < *settings_.count;
@@ -179,13 +177,13 @@ std::string_view heartbeat_end_name(HeartbeatEnd end) {
   return "";
 }
 
-HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head,
-                               const codec::AssemblerOptions& reading, const codec::EncoderOptions& writing,
-                               const HeartbeatSettings& settings,
-                               HeartbeatReporter& reporter, bool trace_frames, const std::atomic<bool>& stop) {
+HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head, codec::EngineOptions engine,
+                               const HeartbeatSettings& settings, HeartbeatReporter& reporter,
+                               const std::atomic<bool>& stop) {
+  engine.close_timeout = close_wait;
   Run run(settings, reporter, stop);
-  LiveSession live(connection, std::move(after_head), reading, writing, run, trace_frames);
-  return run.run(live);
+  LiveSession live(connection, engine, run);
+  return run.run(live, std::move(after_head));
 }
 
 }  // namespace wsprobe::session

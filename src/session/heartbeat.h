@@ -53,9 +53,9 @@ class HeartbeatReporter : public LiveObserver {
 // Opens a live session on the connection (after its handshake) and runs until an
 // end; returns the summary (also reported). Ctrl-C closes with 1001, as a browser
 // leaving the page does.
-HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head,
-                               const codec::AssemblerOptions& reading, const codec::EncoderOptions& writing,
-                               const HeartbeatSettings& settings,
-                               HeartbeatReporter& reporter, bool trace_frames, const std::atomic<bool>& stop);
+// `engine.trace_frames` asks for -v frame lines.
+HeartbeatSummary run_heartbeat(net::Connection& connection, codec::Bytes after_head, codec::EngineOptions engine,
+                               const HeartbeatSettings& settings, HeartbeatReporter& reporter,
+                               const std::atomic<bool>& stop);
 
 }  // namespace wsprobe::session

@@ -1,40 +1,27 @@
 #pragma once
-// A WebSocket client session as a browser's WebSocket object lives it: readyState
-// CONNECTING, OPEN, CLOSING, CLOSED; messages, pings and pongs; the closing
-// handshake, and the close code a CloseEvent would report (1005 without a code,
-// 1006 without a Close). The caller owns the event loop: it calls readable() and
-// writable() when the socket is, and queues what to send.
+// A WebSocket client session over a connection: the one client read loop. It drives
+// a ConnectionEngine (codec/engine.h) with what the socket gives and the time, sends
+// what the engine queues, and closes TCP when the engine asks. The session is shown
+// as a browser's WebSocket object lives it: readyState CONNECTING, OPEN, CLOSING,
+// CLOSED; messages, pings and pongs; and the close code a CloseEvent would report.
+// connect, send, heartbeat, reconnect and handshake's closing exchange all run here.
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "codec/assembler.h"
-#include "codec/message_encoder.h"
+#include "codec/engine.h"
 #include "net/client.h"
-#include "session/closing.h"
 
 namespace wsprobe::session {
 
 enum class ReadyState { connecting, open, closing, closed };
 std::string_view ready_state_name(ReadyState state);
 
-struct LiveClose {
-  std::optional<codec::CloseFrame> received;  // the server's Close
-  std::optional<std::uint16_t> sent_code;     // ours, when we sent one
-  std::string sent_reason;
-  bool server_first = false;                   // the server's Close came before ours
-  bool handshake_completed = false;            // both Closes exchanged
-  TcpEnd tcp = TcpEnd::left_open;              // how TCP ended: by the server, reset, or by us (left_open)
-  std::string tcp_error;
-  std::optional<codec::Violation> violation;   // the server broke a rule; we failed the connection
-  bool dropped = false;                        // we dropped TCP on purpose (--no-close)
-
-  // What a browser's CloseEvent says.
-  std::uint16_t event_code() const;
-  bool was_clean() const;
-  // The session ended as it should: cleanly, or dropped on purpose, and no rule broken.
-  bool ended_well() const { return !violation && (was_clean() || dropped); }
-};
+// How the session ended: the engine's close record.
+using LiveClose = codec::CloseRecord;
+using codec::TcpEnd;
+// "closed_by_server", "reset", "left_open", "closed_by_client": as JSON prints it.
+std::string_view tcp_end_name(TcpEnd end);
 
 struct LiveStats {
   std::uint64_t messages_sent = 0, messages_received = 0;
@@ -51,29 +38,38 @@ class LiveObserver {
   virtual void message(codec::Opcode type, codec::ByteView payload) = 0;
   virtual void ping(codec::ByteView payload) = 0;
   virtual void pong(codec::ByteView payload) = 0;
+  // The server's Close, and a rule it broke: as they come, before the end.
+  virtual void close_received(const codec::CloseFrame& close) { (void)close; }
+  virtual void violation(const codec::Violation& violation) { (void)violation; }
   virtual void closed(const LiveClose& close) = 0;
 };
 
-class LiveSession : private codec::MessageHandler {
+class LiveSession : private codec::EngineHandler {
  public:
-  // `already_read`: bytes that came after the handshake response.
-  LiveSession(net::Connection& connection, codec::Bytes already_read, const codec::AssemblerOptions& reading,
-              const codec::EncoderOptions& writing, LiveObserver& observer, bool trace_frames);
+  LiveSession(net::Connection& connection, const codec::EngineOptions& options, LiveObserver& observer);
+
+  // Feeds the bytes that came with the handshake response. They may hold frames, so
+  // this runs once the observer is ready for events.
+  void start(codec::Bytes already_read);
 
   void send_message(codec::Opcode type, codec::ByteView payload);
-  void send_control(codec::Opcode type, codec::ByteView payload);
+  void send_ping(codec::ByteView payload);
+  void send_pong(codec::ByteView payload);
+  // Frames exactly as crafted; `carries_close`: they include a Close.
+  void send_raw(codec::ByteView frames, bool carries_close);
   // Starts the closing handshake (once).
   void close(std::uint16_t code, const std::string& reason);
   // Closes TCP without a closing handshake.
   void drop();
 
-  // The event loop's calls: the socket is readable, or writable.
+  // The event loop's calls: the socket is readable, or writable; or time passed.
   void readable();
   void writable();
-  // The closing handshake took too long: give up on the server's part and end.
-  void close_timed_out();
-  // For loops with nothing but the socket to watch: waits until the socket is ready
-  // or `until`, and handles what it can do (reads, and writes what is queued).
+  void advance();
+  // When advance() has work to do (the closing handshake's timeout).
+  std::optional<net::Deadline> next_deadline() const { return engine_.next_deadline(); }
+  // For loops with nothing but the socket to watch: waits until the socket is ready,
+  // the engine's next deadline, or `until`, and handles what it can.
   void wait(net::Deadline until);
 
   ReadyState state() const { return state_; }
@@ -84,47 +80,36 @@ class LiveSession : private codec::MessageHandler {
   // from a server that does not read), so the peer cannot grow our memory.
   bool reading_paused() const { return buffered_amount() >= read_pause_threshold; }
   static constexpr std::uint64_t read_pause_threshold = 4 * 1024 * 1024;
-  std::uint64_t buffered_amount() const { return pending_.size() - pending_sent_; }
+  std::uint64_t buffered_amount() const { return engine_.output().size(); }
   const LiveStats& stats() const { return stats_; }
-  const LiveClose& close_report() const { return close_; }
+  const LiveClose& close_report() const { return engine_.close_record(); }
   // Wire times for round trips: when the latest write began, and when the socket
   // last turned readable (before the bytes were read and parsed).
   net::Clock::time_point write_started_at() const { return write_started_at_; }
   net::Clock::time_point readable_at() const { return readable_at_; }
 
  private:
-  void on_frame(const codec::FrameHeader& header) override;
-  void on_frame_payload(codec::ByteView slice) override;
+  void on_frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
   void on_message(codec::Opcode type, codec::ByteView payload) override;
   void on_ping(codec::ByteView payload) override;
   void on_pong(codec::ByteView payload) override;
   void on_close(const codec::CloseFrame& close) override;
   void on_violation(const codec::Violation& violation) override;
+  void on_closed(const codec::CloseRecord& record) override;
 
-  void queue(codec::Bytes frames);
-  void trace_incoming_frame_end();
+  // After every input to the engine: send what it queued, close TCP when it asks.
+  void settle();
   void set_state(ReadyState state);
-  void finish(TcpEnd tcp, std::string error = {});
 
   net::Connection& connection_;
   LiveObserver& observer_;
-  codec::MessageAssembler assembler_;
-  codec::MessageEncoder encoder_;
-  bool trace_frames_;
+  codec::ConnectionEngine engine_;
   ReadyState state_ = ReadyState::open;
-  LiveClose close_;
   LiveStats stats_;
-  codec::Bytes pending_;          // frames waiting for the socket (bufferedAmount)
-  std::size_t pending_sent_ = 0;  // of pending_, already sent
   codec::Bytes read_buffer_;
   bool read_pending_ = false;
   net::Clock::time_point write_started_at_{};
   net::Clock::time_point readable_at_{};
-  // The incoming frame being traced.
-  std::optional<codec::FrameHeader> tracing_;
-  std::uint64_t trace_remaining_ = 0;
-  codec::Bytes trace_preview_;
-  codec::Role writing_as_;  // whose frames we send, to parse them back for traces
 };
 
 }  // namespace wsprobe::session

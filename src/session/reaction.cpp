@@ -7,8 +7,6 @@
 namespace wsprobe::session {
 namespace {
 
-constexpr std::size_t preview_size = 64;
-
 class FirstViolation : public codec::MessageHandler {
  public:
   std::optional<codec::Violation> violation;
@@ -34,17 +32,19 @@ Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& r
     const auto& rule = codec::rule_info(reaction.violation->rule);
     return {false, fmt::format("server broke {} ({}) itself", rule.section, rule.summary)};
   }
-  const bool tcp_ended = reaction.tcp == TcpEnd::closed_by_server || reaction.tcp == TcpEnd::reset;
+  const bool tcp_ended =
+      !reaction.ended_by_us && (reaction.tcp == TcpEnd::closed_by_peer || reaction.tcp == TcpEnd::reset);
+  const std::optional<codec::CloseFrame> close = reaction.ended_by_us ? std::nullopt : reaction.close;
   if (expected) {
     const auto& rule = codec::rule_info(expected->rule);
     const std::string broken = fmt::format("{} ({})", rule.section, rule.summary);
-    if (reaction.close && reaction.close->code == rule.close_code) {
+    if (close && close->code == rule.close_code) {
       return {true, fmt::format("server closed with {}{}, as {} requires", rule.close_code, after(reaction.close_ms),
                                 broken)};
     }
-    if (reaction.close) {
+    if (close) {
       return {false, fmt::format("server closed with {}{}, but {} calls for {}",
-                                 reaction.close->code ? std::to_string(*reaction.close->code) : "no code",
+                                 close->code ? std::to_string(*close->code) : "no code",
                                  after(reaction.close_ms), broken, rule.close_code)};
     }
     if (tcp_ended) {
@@ -55,35 +55,36 @@ Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& r
     return {false, fmt::format("server did not react to frames that break {}; a Close with {} was due", broken,
                                rule.close_code)};
   }
-  if (reaction.close && reaction.close->code && *reaction.close->code != 1000 && *reaction.close->code != 1001) {
-    return {false, fmt::format("server closed with {}{} although the frames were valid", *reaction.close->code,
+  if (close && close->code && *close->code != 1000 && *close->code != 1001) {
+    return {false, fmt::format("server closed with {}{} although the frames were valid", *close->code,
                                after(reaction.close_ms))};
   }
-  if (!reaction.close && tcp_ended) {
+  if (!close && tcp_ended) {
     return {false, fmt::format("server dropped the connection{} although the frames were valid",
                                after(reaction.tcp_ms))};
   }
   const std::uint64_t count = reaction.frames_received;
   return {true, fmt::format("frames were valid; server answered with {} frame{}{}", count, count == 1 ? "" : "s",
-                            reaction.close ? ", then closed normally" : " and kept the connection open")};
+                            close ? ", then closed normally" : " and kept the connection open")};
 }
 
-void ReactionRecorder::on_frame(const codec::FrameHeader& header) {
+void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {
+  if (outgoing) return;
   ++reaction_.frames_received;
-  tracing_ = reaction_.received.size() < max_traced_frames;
-  if (tracing_) reaction_.received.push_back({header, {}, clock_ms_});
+  if (reaction_.received.size() >= max_traced_frames) return;
+  reaction_.received.push_back({header, codec::Bytes(preview.begin(), preview.end()), now_ms()});
+  if (show_) show_(reaction_.received.back());
 }
 
-void ReactionRecorder::on_frame_payload(codec::ByteView slice) {
-  if (!tracing_) return;
-  codec::Bytes& preview = reaction_.received.back().preview;
-  const std::size_t room = preview_size - std::min(preview_size, preview.size());
-  preview.insert(preview.end(), slice.begin(), slice.begin() + std::min(room, slice.size()));
-}
-
-void ReactionRecorder::on_close(const codec::CloseFrame& close) {
+void ReactionRecorder::close_received(const codec::CloseFrame& close) {
   reaction_.close = close;
-  reaction_.close_ms = clock_ms_;
+  reaction_.close_ms = now_ms();
+}
+
+void ReactionRecorder::closed(const LiveClose& close) {
+  reaction_.tcp = close.tcp;
+  reaction_.tcp_error = close.tcp_error;
+  if (close.tcp == TcpEnd::closed_by_peer || close.tcp == TcpEnd::reset) reaction_.tcp_ms = now_ms();
 }
 
 }  // namespace wsprobe::session

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "codec/assembler.h"
-#include "session/closing.h"
+#include "session/live_session.h"
 
 namespace wsprobe::session {
 
@@ -30,7 +32,9 @@ struct Reaction {
   TcpEnd tcp = TcpEnd::left_open;
   std::optional<double> tcp_ms;  // our latest frame sent -> TCP closed or reset
   std::string tcp_error;
-  std::string send_error;  // the connection broke while we were still sending
+  // The server had not closed when the wait ended, so we started the closing
+  // handshake: its Close and end of TCP answer ours, not the frames judged.
+  bool ended_by_us = false;
 };
 
 // The first rule our own bytes break when read as a server reads a client's frames,
@@ -45,21 +49,31 @@ struct Verdict {
 
 Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& reaction);
 
-// Records a server's frames into a Reaction.
-class ReactionRecorder : public codec::MessageHandler {
+// Records a server's frames, Close, violation and end of TCP into a Reaction, from a
+// live session that traces frames; `show` sees each kept frame as it comes.
+class ReactionRecorder : public LiveObserver {
  public:
-  ReactionRecorder(Reaction& reaction, double& clock_ms) : reaction_(reaction), clock_ms_(clock_ms) {}
+  ReactionRecorder(Reaction& reaction, std::function<void(const TracedFrame&)> show)
+      : reaction_(reaction), show_(std::move(show)) {}
 
-  void on_frame(const codec::FrameHeader& header) override;
-  void on_frame_payload(codec::ByteView slice) override;
-  void on_message(codec::Opcode, codec::ByteView) override {}
-  void on_close(const codec::CloseFrame& close) override;
-  void on_violation(const codec::Violation& violation) override { reaction_.violation = violation; }
+  // Restarts the reaction clock: times count from our latest frame.
+  void frame_sent() { sent_at_ = net::Clock::now(); }
+
+  void state(ReadyState) override {}
+  void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
+  void message(codec::Opcode, codec::ByteView) override {}
+  void ping(codec::ByteView) override {}
+  void pong(codec::ByteView) override {}
+  void close_received(const codec::CloseFrame& close) override;
+  void violation(const codec::Violation& violation) override { reaction_.violation = violation; }
+  void closed(const LiveClose& close) override;
 
  private:
+  double now_ms() const { return net::elapsed_ms(sent_at_); }
+
   Reaction& reaction_;
-  double& clock_ms_;  // the caller's current time, since our latest frame was sent
-  bool tracing_ = false;  // the current frame is among the ones kept
+  std::function<void(const TracedFrame&)> show_;
+  net::Clock::time_point sent_at_ = net::Clock::now();
 };
 
 }  // namespace wsprobe::session

@@ -109,8 +109,8 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     watch.send_on_open = settings.send_on_open;
     watch.deadline = settings.deadline;
     watch.duration = std::chrono::duration_cast<milliseconds>(run_end - net::Clock::now());
-    const HeartbeatSummary session = run_heartbeat(*opened.connection, std::move(opened.after_head), opened.reading,
-                                                   opened.writing, watch, silent, false, stop);
+    const HeartbeatSummary session =
+        run_heartbeat(*opened.connection, std::move(opened.after_head), opened.engine, watch, silent, stop);
     summary.connected_ms += session.lived_ms;
     summary.messages_received += session.messages_received;
     if (session.end == HeartbeatEnd::duration || session.end == HeartbeatEnd::interrupted ||

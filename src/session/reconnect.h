@@ -21,8 +21,7 @@ namespace wsprobe::session {
 struct OpenedConnection {
   std::unique_ptr<net::Connection> connection;
   codec::Bytes after_head;
-  codec::AssemblerOptions reading;
-  codec::EncoderOptions writing;
+  codec::EngineOptions engine;
 };
 // Opens one; throws Failure when the attempt fails.
 using Opener = std::function<OpenedConnection(net::Deadline deadline)>;

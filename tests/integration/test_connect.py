@@ -164,7 +164,7 @@ class BrokenServers(unittest.TestCase):
             result = connect(peer.url, "--no-stdin", "--json")
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["code"], 1000)
-        self.assertIn("RFC 6455 5.5.1: frame sent after a Close frame", close["violation"])
+        self.assertIn("RFC 6455 5.5.1: data frame sent after a Close frame", close["violation"])
         self.assertEqual(result.returncode, 1)
 
     def test_raw_prints_every_byte_of_a_message_nul_included(self):

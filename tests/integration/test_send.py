@@ -52,7 +52,8 @@ class AgainstServe(unittest.TestCase):
                               "binary/fragments=3:hex:01*9", "text/dribble=2ms:slow")
         self.assertEqual(result.returncode, 0, result.stdout)
         self.assertIsNone(report["expected"])
-        self.assertEqual([f["opcode_name"] for f in report["received"]], ["pong", "text", "binary", "text"])
+        # The echoes, then the server's answer to the Close that ends the session.
+        self.assertEqual([f["opcode_name"] for f in report["received"]], ["pong", "text", "binary", "text", "close"])
         self.assertEqual(len(report["sent"]), 7)
         self.assertIn("kept the connection open", report["verdict"]["text"])
 
