@@ -114,7 +114,10 @@ void LiveSession::advance() {
 
 void LiveSession::wait(net::Deadline until) {
   if (state_ == ReadyState::closed) return;
-  if (read_pending_ && !reading_paused()) return readable();
+  if (read_pending_ && !reading_paused()) {
+    readable();
+    return advance();  // a peer that never stops sending cannot hold off the engine's timeout
+  }
   if (const auto deadline = engine_.next_deadline()) until = std::min(until, *deadline);
   const short reading = reading_paused() ? 0 : POLLIN;
   pollfd entry{connection_.socket(), static_cast<short>(reading | (buffered_amount() > 0 ? POLLOUT : 0)), 0};
