@@ -3,10 +3,20 @@
 #include <algorithm>
 #include <utility>
 
+#include "codec/utf8.h"
+
 namespace wsprobe::codec {
 namespace {
 
 constexpr std::size_t trace_preview_size = 64;
+constexpr std::size_t max_close_reason = max_control_payload - 2;  // after the code (5.5.1)
+
+// A Close reason that fits: cut on a code point boundary.
+std::string_view close_reason(std::string_view text) {
+  text = text.substr(0, max_close_reason);
+  while (!is_valid_utf8(as_bytes(text))) text.remove_suffix(1);
+  return text;
+}
 
 void append_preview(Bytes& preview, ByteView slice) {
   const std::size_t room = trace_preview_size - std::min(trace_preview_size, preview.size());
@@ -203,10 +213,13 @@ void ConnectionEngine::on_violation(const Violation& violation) {
   // Fail the connection (7.1.7): a Close with the rule's code (SHOULD), then TCP closes
   // without waiting for the peer's answer.
   if (state_ == EngineState::open) {
+    // The reason says which rule, for the peer's logs.
     const std::uint16_t code = rule_info(violation.rule).close_code;
+    const std::string description = violation.describe();
     record_.sent = true;
     record_.sent_code = code;
-    queue(encoder_.control(Opcode::close, build_close_payload(code)));
+    record_.sent_reason = std::string(close_reason(description));
+    queue(encoder_.control(Opcode::close, build_close_payload(code, record_.sent_reason)));
     closing_started(now_);
   }
   close_transport_ = true;

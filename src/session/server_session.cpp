@@ -14,14 +14,6 @@ namespace {
 using codec::ByteView;
 
 constexpr std::uint16_t close_going_away = 1001;
-constexpr std::size_t max_close_reason = codec::max_control_payload - 2;  // after the code (5.5.1)
-
-// A Close reason that fits: cut on a code point boundary.
-std::string_view close_reason(std::string_view text) {
-  text = text.substr(0, max_close_reason);
-  while (!codec::is_valid_utf8(codec::as_bytes(text))) text.remove_suffix(1);
-  return text;
-}
 
 }  // namespace
 
@@ -52,7 +44,14 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
         break;
     }
   }
-  if (phase_ == Phase::open) assembler_->feed(bytes);
+  if (phase_ != Phase::open || bytes.empty()) return;
+  last_frame_at_ = now;  // the client is active: a frame is on its way
+  engine_->receive_data(bytes, now);
+  follow_engine();
+}
+
+void ServerSession::follow_engine() {
+  if (phase_ == Phase::open && engine_->state() != codec::EngineState::open) phase_ = Phase::closing;
 }
 
 // Whatever the client sends during a stream is ignored; reading goes on only to see it leave.
@@ -83,11 +82,11 @@ void ServerSession::play_faults(Clock::time_point now) {
       ++it;
       continue;
     }
-    send_frame(codec::Opcode::pong, it->second);
+    engine_->send_pong(it->second);
     it = delayed_pongs_.erase(it);
   }
   if (next_ping_ && now >= *next_ping_) {
-    if (output_.size() < net::output_high_water) send_frame(codec::Opcode::ping, codec::as_bytes("wsprobe serve"));
+    if (output().size() < net::output_high_water) engine_->send_ping(codec::as_bytes("wsprobe serve"));
     *next_ping_ = std::max(*next_ping_ + *faults.ping_interval, now + *faults.ping_interval);
   }
   if (faults.drop_after && now >= opened_at_ + *faults.drop_after) {
@@ -116,16 +115,19 @@ void ServerSession::wake(Clock::time_point now) {
 }
 
 void ServerSession::answer(const codec::HandshakeAnswer& answer) {
-  output_.append(codec::as_bytes(answer.response));
+  if (!answer.accepted()) output_.append(codec::as_bytes(answer.response));
   if (answer.accepted()) {
     phase_ = Phase::open;
     opened_at_ = last_frame_at_ = now_;
     if (options_.faults.ping_interval) next_ping_ = now_ + *options_.faults.ping_interval;
-    assembler_.emplace(
-        codec::AssemblerOptions{
-            .from = codec::Role::client, .max_message_size = options_.max_message_size, .deflate = answer.deflate},
-        static_cast<codec::MessageHandler&>(*this));  // a private base: convertible here only
-    encoder_.emplace(codec::EncoderOptions{.as = codec::Role::server, .deflate = answer.deflate});
+    const ServerFaults& faults = options_.faults;
+    engine_.emplace(
+        codec::EngineOptions{.role = codec::Role::server,
+                             .max_message_size = options_.max_message_size,
+                             .deflate = answer.deflate,
+                             .auto_pong = !faults.no_pong && !faults.pong_delay},
+        static_cast<codec::EngineHandler&>(*this));  // a private base: convertible here only
+    engine_->output().append(codec::as_bytes(answer.response));
     std::string line = "upgraded " + wsprobe::escape_for_terminal(head_parser_.head().target);
     if (answer.subprotocol) line += " subprotocol=" + wsprobe::escape_for_terminal(*answer.subprotocol);
     if (answer.deflate) line += " extensions=" + codec::format_extensions({codec::to_extension(*answer.deflate)});
@@ -136,42 +138,35 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
   }
 }
 
-void ServerSession::on_frame(const codec::FrameHeader&) { last_frame_at_ = now_; }
-
 void ServerSession::on_message(codec::Opcode type, ByteView payload) {
-  if (phase_ != Phase::open) return;
+  if (engine_->state() != codec::EngineState::open) return;
   ++messages_;
-  send_frame(type, payload);
+  engine_->send_message(type, payload);
 }
 
+// The engine answers pings itself unless a fault decides (--no-pong, --pong-delay).
 void ServerSession::on_ping(ByteView payload) {
-  if (phase_ != Phase::open || options_.faults.no_pong) return;
-  if (options_.faults.pong_delay) {
-    // A client flooding pings gets no more pongs than this in flight (5.5.3 lets
-    // an endpoint answer only the latest ping).
-    constexpr std::size_t max_delayed_pongs = 1024;
-    if (delayed_pongs_.size() >= max_delayed_pongs) delayed_pongs_.erase(delayed_pongs_.begin());
-    delayed_pongs_.emplace_back(now_ + *options_.faults.pong_delay, codec::Bytes(payload.begin(), payload.end()));
-  } else {
-    send_frame(codec::Opcode::pong, payload);
-  }
+  if (engine_->state() != codec::EngineState::open || !options_.faults.pong_delay) return;
+  // A client flooding pings gets no more pongs than this in flight (5.5.3 lets an
+  // endpoint answer only the latest ping).
+  constexpr std::size_t max_delayed_pongs = 1024;
+  if (delayed_pongs_.size() >= max_delayed_pongs) delayed_pongs_.erase(delayed_pongs_.begin());
+  delayed_pongs_.emplace_back(now_ + *options_.faults.pong_delay, codec::Bytes(payload.begin(), payload.end()));
 }
 
+// The engine echoes the code, as 5.5.1 suggests, and closes TCP after it.
 void ServerSession::on_close(const codec::CloseFrame& close) {
   if (phase_ != Phase::open) return;
-  // Echo the code, as 5.5.1 suggests; a Close without one gets an empty Close.
-  send_close(close.code, "");
   log_.push_back("closed " + std::to_string(close.code.value_or(codec::close_no_status_received)) + " by client" +
                  after_messages());
 }
 
+// The engine fails the connection: a Close with the rule's code and the rule as its reason.
+// Frames after the client's Close are not the server's concern: it is closing (1.4).
 void ServerSession::on_violation(const codec::Violation& violation) {
-  // After our Close every further frame is discarded, frames the assembler rejects included.
-  if (phase_ != Phase::open) return;
-  const std::uint16_t code = codec::rule_info(violation.rule).close_code;
-  const std::string description = violation.describe();
-  send_close(code, close_reason(description));
-  log_.push_back("closed " + std::to_string(code) + ": " + wsprobe::escape_for_terminal(description));
+  if (phase_ != Phase::open || engine_->close_record().received) return;
+  log_.push_back("closed " + std::to_string(codec::rule_info(violation.rule).close_code) + ": " +
+                 wsprobe::escape_for_terminal(violation.describe()));
 }
 
 void ServerSession::go_away() {
@@ -199,14 +194,9 @@ void ServerSession::connection_lost(std::string_view why) {
 
 std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, {}); }
 
-void ServerSession::send_frame(codec::Opcode opcode, ByteView payload) {
-  output_.append(codec::is_control_opcode(static_cast<std::uint8_t>(opcode)) ? encoder_->control(opcode, payload)
-                                                                             : encoder_->message(opcode, payload));
-}
-
-void ServerSession::send_close(std::optional<std::uint16_t> code, std::string_view reason) {
-  send_frame(codec::Opcode::close, code ? codec::build_close_payload(*code, reason) : codec::Bytes());
-  phase_ = Phase::closing;
+void ServerSession::send_close(std::uint16_t code, std::string_view reason) {
+  engine_->close(code, reason, now_);
+  follow_engine();
 }
 
 std::string ServerSession::after_messages() const {

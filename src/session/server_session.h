@@ -10,9 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "codec/assembler.h"
+#include "codec/engine.h"
 #include "codec/http.h"
-#include "codec/message_encoder.h"
 #include "codec/server_handshake.h"
 #include "codec/output_buffer.h"
 #include "net/server.h"
@@ -39,12 +38,12 @@ struct ServerSessionOptions {
   ServerFaults faults;
 };
 
-class ServerSession : public net::ServedConnection, private codec::MessageHandler {
+class ServerSession : public net::ServedConnection, private codec::EngineHandler {
  public:
 
   // `refused`: --refuse-first, the upgrade is answered with 503.
   ServerSession(const ServerSessionOptions& options, bool refused = false);
-  // The assembler holds a reference to its session.
+  // The engine holds a reference to its session.
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
 
@@ -63,14 +62,13 @@ class ServerSession : public net::ServedConnection, private codec::MessageHandle
 
   Phase phase() const override { return phase_; }
   // What to send, in order; the loop sends from the front and consumes.
-  codec::OutputBuffer& output() override { return output_; }
-  const codec::OutputBuffer& output() const { return output_; }
+  codec::OutputBuffer& output() override { return engine_ ? engine_->output() : output_; }
+  const codec::OutputBuffer& output() const { return engine_ ? engine_->output() : output_; }
   // Log lines since the last call, oldest first: how the handshake went, how the
   // connection ended. Anything the client sent is escaped in them.
   std::vector<std::string> take_log() override;
 
  private:
-  void on_frame(const codec::FrameHeader& header) override;
   void on_message(codec::Opcode type, codec::ByteView payload) override;
   void on_ping(codec::ByteView payload) override;
   void on_close(const codec::CloseFrame& close) override;
@@ -79,17 +77,18 @@ class ServerSession : public net::ServedConnection, private codec::MessageHandle
   void answer(const codec::HandshakeAnswer& answer);
   void start_stream();
   void play_faults(Clock::time_point now);
-  void send_frame(codec::Opcode opcode, codec::ByteView payload);
-  void send_close(std::optional<std::uint16_t> code, std::string_view reason);
+  void send_close(std::uint16_t code, std::string_view reason);
+  // Once the engine is closing, so is the session: what is queued goes out, then TCP
+  // closes (the server closes first, 7.1.1).
+  void follow_engine();
   std::string after_messages() const;
 
   ServerSessionOptions options_;
   Phase phase_ = Phase::handshake;
   codec::RequestHeadParser head_parser_;
+  codec::OutputBuffer output_;  // the handshake's answer, an event stream
   // Made once upgraded, with the permessage-deflate the handshake agreed.
-  std::optional<codec::MessageAssembler> assembler_;
-  std::optional<codec::MessageEncoder> encoder_;
-  codec::OutputBuffer output_;
+  std::optional<codec::ConnectionEngine> engine_;
   std::uint64_t messages_ = 0;  // data messages received (and echoed)
   std::optional<SseEndpoint> sse_;
   bool refuse_;
