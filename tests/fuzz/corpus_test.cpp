@@ -30,6 +30,7 @@ TEST(FuzzCorpus, FrameFuzz) { EXPECT_GT(replay("frame_fuzz", frame_fuzz), 20u); 
 TEST(FuzzCorpus, HandshakeFuzz) { EXPECT_GT(replay("handshake_fuzz", handshake_fuzz), 10u); }
 TEST(FuzzCorpus, ExtensionsFuzz) { EXPECT_GT(replay("extensions_fuzz", extensions_fuzz), 10u); }
 TEST(FuzzCorpus, SseFuzz) { EXPECT_GT(replay("sse_fuzz", sse_fuzz), 20u); }
+TEST(FuzzCorpus, ClientFuzz) { EXPECT_GE(replay("client_fuzz", client_fuzz), 10u); }
 
 }  // namespace
 }  // namespace wsprobe::fuzz

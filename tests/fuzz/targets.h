@@ -20,4 +20,9 @@ int extensions_fuzz(const std::uint8_t* data, std::size_t size);
 // The event stream parser: the same events however the body is split.
 int sse_fuzz(const std::uint8_t* data, std::size_t size);
 
+// The client's whole path: a valid 101, then any server bytes in the same read,
+// through the head parser, the handshake checks and the connection engine as
+// connect, send and heartbeat use it: the same events however the reads fall.
+int client_fuzz(const std::uint8_t* data, std::size_t size);
+
 }  // namespace wsprobe::fuzz
