@@ -103,4 +103,8 @@ void add_output_options(CLI::App& app, OutputOptions& options) {
   app.add_flag("--show-secrets", options.show_secrets, "print Authorization, Cookie and similar headers in full");
 }
 
+void add_strict_option(CLI::App& app, bool& strict) {
+  app.add_flag("--strict", strict, "a missed SHOULD fails too (exit 1), not only a broken MUST");
+}
+
 }  // namespace wsprobe::cli

@@ -40,6 +40,8 @@ void add_connection_options(CLI::App& app, ClientOptions& options);
 // subprotocols, permessage-deflate, and the message size limit.
 void add_client_options(CLI::App& app, ClientOptions& options);
 void add_output_options(CLI::App& app, OutputOptions& options);
+// --strict: a missed SHOULD fails the command (exit 1) instead of a non-strict line.
+void add_strict_option(CLI::App& app, bool& strict);
 
 // An option taking a duration with a unit ("250ms", "5s", "2m").
 CLI::Option* add_duration_option(CLI::App& app, const std::string& name, Milliseconds& target,

@@ -58,16 +58,16 @@ net::Deadline response_deadline(const cli::ClientOptions& options, net::Deadline
 }
 
 Error handshake_failure(const codec::HandshakeReport& report, const session::OpeningExchange& exchange) {
+  if (exchange.response.status != 101) {
+    return Error(ErrorKind::refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
+                 "wsprobe handshake URL shows the whole answer");
+  }
   for (const auto& check : report.checks) {
-    if (check.ok) continue;
-    if (check.rule == codec::Rule::handshake_status) {
-      return Error(ErrorKind::refused, fmt::format("the server refused the upgrade with status {}", exchange.response.status),
-                     "wsprobe handshake URL shows the whole answer");
-    }
+    if (check.outcome != codec::Outcome::fail) continue;
     const auto& info = codec::rule_info(check.rule);
     return Error(ErrorKind::refused, fmt::format("invalid handshake response ({}: {}{})", info.section, info.summary,
-                                             check.detail.empty() ? "" : "; " + check.detail),
-                   "wsprobe handshake URL shows every check");
+                                                 check.detail.empty() ? "" : "; " + check.detail),
+                 "wsprobe handshake URL shows every check");
   }
   return Error(ErrorKind::refused, "invalid handshake response");
 }
@@ -95,7 +95,7 @@ OpenedSession open_session(const cli::ClientOptions& options, net::Deadline dead
       session::exchange_opening_handshake(*opened.connection, head, response_deadline(options, deadline));
   if (show_heads) show(output::response_head_lines(opened.exchange.response, output.show_secrets, output.raw));
   opened.report = codec::check_response(opened.exchange.response, head);
-  if (!opened.report.ok()) throw handshake_failure(opened.report, opened.exchange);
+  if (!opened.report.upgraded()) throw handshake_failure(opened.report, opened.exchange);
   return opened;
 }
 

@@ -26,6 +26,7 @@ struct HandshakeOptions {
   std::optional<std::string> ws_version;
   std::vector<std::string> extensions;
   Milliseconds close_timeout{5000};
+  bool strict = false;
 };
 
 int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& reporter) {
@@ -52,9 +53,10 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
   if (exchange.response.status != 101) {
     const auto body = session::read_refusal_body(*connection, exchange, refusal_body_limit, deadline);
     reporter.refused(exchange.response, body.text, body.complete);
-    return exit_refused;
+    // A request that breaks a rule on purpose expects exactly this refusal.
+    return !report.refusal_due.empty() && report.ok(options.strict) ? exit_ok : exit_refused;
   }
-  if (!report.ok()) return exit_refused;
+  if (!report.upgraded() || !report.ok(options.strict)) return exit_refused;
 
   const codec::EngineOptions frames{
       .role = codec::Role::client,
@@ -85,11 +87,15 @@ cli::Run setup_handshake(CLI::App& app) {
   app.add_option("--extension", options->extensions, "offer this Sec-WebSocket-Extensions value (repeatable)");
   cli::add_duration_option(app, "--close-timeout", options->close_timeout,
                            "how long to wait for the server's Close and TCP close");
+  cli::add_strict_option(app, options->strict);
   app.footer(
       "Examples:\n"
       "  wsprobe handshake ws://127.0.0.1:9001/\n"
       "  wsprobe handshake wss://echo.example/chat -s chat --deflate --json\n"
-      "  wsprobe handshake ws://127.0.0.1:9001/ --ws-version 8   # expect 426\n");
+      "  wsprobe handshake ws://127.0.0.1:9001/ --ws-version 99  # expect a refusal listing versions\n"
+      "\n"
+      "A request that breaks a rule on purpose (--ws-version other than 13, a malformed\n"
+      "--ws-key) passes when the server refuses it as RFC 6455 4.2 requires.\n");
   return [options] {
     const auto reporter = output::make_handshake_reporter(options->output, stdout);
     try {

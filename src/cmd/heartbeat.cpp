@@ -45,7 +45,9 @@ int run_heartbeat(HeartbeatOptions options) {
     throw Error(ErrorKind::refused, "the server broke a rule: " + summary.close->violation->describe());
   }
   if (summary.lost > 0) {
-    throw Error(ErrorKind::refused, fmt::format("{} of {} pings got no pong in time", summary.lost, summary.sent));
+    throw Error(ErrorKind::refused, fmt::format("{} of {} pings got no pong in time ({}: {})", summary.lost, summary.sent,
+                                                codec::rule_info(codec::Rule::pong_missing).section,
+                                                codec::rule_info(codec::Rule::pong_missing).summary));
   }
   return exit_ok;
 }

@@ -22,6 +22,7 @@ struct SendOptions {
   std::vector<std::string> frames;
   Milliseconds wait{2000};
   Milliseconds close_timeout{5000};
+  bool strict = false;
 };
 
 // The payload of a --frame ...:@FILE spec.
@@ -73,6 +74,13 @@ int run_send(const SendOptions& options) {
       if (stopped()) break;
       reporter->sent(frame.header, frame.payload);
       const bool close = frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::close);
+      // Pongs are due to a valid Ping sent before our Close (5.5.2).
+      if (frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::ping) && frame.header.fin &&
+          frame.header.rsv == 0 && frame.payload.size() <= codec::max_control_payload &&
+          live.state() == session::ReadyState::open) {
+        recorder.ping_sent(frame.payload);
+      }
+      if (close) recorder.close_sent();
       std::size_t written = 0;  // a dribble may stop part way
       if (spec.dribble.count() == 0) {
         live.send_raw(frame.wire, close);
@@ -102,12 +110,15 @@ int run_send(const SendOptions& options) {
   live.drop();
 
   const auto expected = session::expected_violation(sent, engine.deflate);
-  const session::Verdict verdict =
-      timed_out ? session::Verdict{false, "--timeout passed before the server's reaction was complete"}
-                : session::judge(expected, reaction);
-  const ExitCode code = timed_out ? exit_timeout : verdict.as_required ? exit_ok : exit_refused;
-  reporter->finish(reaction, expected, verdict, code);
-  if (code != exit_ok) throw Error(kind_for(code), verdict.text);  // after the report: why, on stderr
+  if (timed_out) {
+    reporter->finish(reaction, expected, {{}, "--timeout passed before the server's reaction was complete"},
+                     exit_timeout);
+    throw Error(ErrorKind::timeout, "--timeout passed before the server's reaction was complete");
+  }
+  const session::Judgement judgement = session::judge(expected, reaction);
+  const ExitCode code = codec::any_fails(judgement.verdicts, options.strict) ? exit_refused : exit_ok;
+  reporter->finish(reaction, expected, judgement, code);
+  if (code != exit_ok) throw Error(ErrorKind::refused, judgement.summary);  // after the report: why, on stderr
   return exit_ok;
 }
 
@@ -123,6 +134,7 @@ cli::Run setup_send(CLI::App& app) {
   cli::add_duration_option(app, "--wait", options->wait, "how long to record the reaction after the last frame");
   cli::add_duration_option(app, "--close-timeout", options->close_timeout,
                            "how long to wait for the server's part of the closing handshake");
+  cli::add_strict_option(app, options->strict);
   app.footer(
       "SPEC is KIND[/FLAG...][:PAYLOAD]. KIND: text, binary, cont, close, ping, pong or 0-15.\n"
       "FLAGs: fin=0|1, rsv1, rsv2, rsv3, mask=off|on|KEYHEX, len=N, len16, len64, fragments=N,\n"

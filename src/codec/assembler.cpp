@@ -95,7 +95,9 @@ bool MessageAssembler::take_payload(ByteView slice, bool frame_end) {
   if (!check_inflated(inflater_->inflate(slice, message_), unchecked)) return false;
   if (!message_end) return true;
   const std::size_t tail_start = message_.size();
-  return check_inflated(inflater_->finish_message(message_), tail_start) && finish_message();
+  if (!check_inflated(inflater_->finish_message(message_), tail_start)) return false;
+  if (inflater_->tail_kept()) handler_.on_note({Rule::deflate_tail_kept, "RFC 7692 7.2.1 strips it; it inflates all the same"});
+  return finish_message();
 }
 
 // The text inflated before the inflater's violation is checked first, as it would have

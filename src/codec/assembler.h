@@ -34,6 +34,9 @@ class MessageHandler {
   virtual void on_close(const CloseFrame& close) = 0;
   // The peer broke `violation.rule`; the assembler accepts no further input.
   virtual void on_violation(const Violation& violation) = 0;
+  // Something the peer may do but that is worth a note (a kept 00 00 ff ff tail); the
+  // connection goes on.
+  virtual void on_note(const Violation& note) { (void)note; }
 };
 
 struct AssemblerOptions {

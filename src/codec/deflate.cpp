@@ -132,12 +132,22 @@ MessageInflater::MessageInflater(DeflateParameters parameters, std::uint64_t max
 
 std::optional<Violation> MessageInflater::inflate(ByteView compressed, Bytes& message) {
   if (compressed.empty()) return std::nullopt;
+  for (const std::uint8_t byte : compressed.last(std::min(compressed.size(), last_bytes_.size()))) {
+    std::rotate(last_bytes_.begin(), last_bytes_.begin() + 1, last_bytes_.end());
+    last_bytes_.back() = byte;
+  }
   return run(compressed, message);
 }
 
 std::optional<Violation> MessageInflater::finish_message(Bytes& message) {
-  if (std::optional<Violation> violation = run(sync_flush_tail, message)) return violation;
-  if (!at_block_boundary_) return Violation{Rule::deflate_corrupt_data, "the message ends inside a deflate block"};
+  tail_kept_ = at_block_boundary_ && std::equal(last_bytes_.begin(), last_bytes_.end(), sync_flush_tail.begin());
+  last_bytes_ = {};
+  // Appending the tail to data that already ended on a block boundary would leave a
+  // stored block half read, and the next message's window in disorder.
+  if (!at_block_boundary_) {
+    if (std::optional<Violation> violation = run(sync_flush_tail, message)) return violation;
+    if (!at_block_boundary_) return Violation{Rule::deflate_corrupt_data, "the message ends inside a deflate block"};
+  }
   if (parameters_.no_context_takeover) inflateReset(stream_.get());
   return std::nullopt;
 }

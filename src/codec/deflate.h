@@ -4,6 +4,7 @@
 // connection. Each keeps its LZ77 window across messages (context takeover) unless
 // the sender's *_no_context_takeover was agreed. The inflater caps what it inflates,
 // so a small compressed message cannot make it allocate more than the limit.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -71,10 +72,15 @@ class MessageInflater {
   // (deflate.corrupt-data, message.too-big) ends the inflater's use; `message` then
   // holds what was inflated before it (one byte past the limit for message.too-big).
   std::optional<Violation> inflate(ByteView compressed, Bytes& message);
-  // The current message's compressed bytes are all in: inflates the stripped tail,
-  // checks that the data ended on a block boundary, and empties the window when the
-  // sender resets its own every message.
+  // The current message's compressed bytes are all in. A message is judged by whether
+  // it inflates to its end: data that ends on a block boundary is whole (after a
+  // BFINAL block too, 7.2.1 allows one; or with the 00 00 ff ff tail kept); data that
+  // does not gets the stripped tail appended (7.2.2) and must then end on one. Then
+  // the window is emptied when the sender resets its own every message.
   std::optional<Violation> finish_message(Bytes& message);
+  // The message just finished kept the 00 00 ff ff tail that 7.2.1 strips: harmless
+  // to a receiver, worth a note.
+  bool tail_kept() const { return tail_kept_; }
 
  private:
   std::optional<Violation> run(ByteView compressed, Bytes& message);
@@ -84,6 +90,8 @@ class MessageInflater {
   std::uint64_t max_message_size_;
   std::unique_ptr<z_stream_s, detail::EndInflate> stream_;
   bool at_block_boundary_ = true;
+  std::array<std::uint8_t, 4> last_bytes_{};  // the message's last compressed bytes
+  bool tail_kept_ = false;
 };
 
 }  // namespace wsprobe::codec

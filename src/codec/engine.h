@@ -97,6 +97,8 @@ class EngineHandler {
   // rule's code goes out and TCP closes after it. After its Close the violation (data
   // frames after a Close) is recorded and the handshake goes on.
   virtual void on_violation(const Violation& violation) { (void)violation; }
+  // Something the peer may do but worth a note (a kept deflate tail).
+  virtual void on_note(const Violation& note) { (void)note; }
   // The engine reached CLOSED; `record` says how.
   virtual void on_closed(const CloseRecord& record) { (void)record; }
 };
@@ -146,6 +148,7 @@ class ConnectionEngine : private MessageHandler {
   void on_pong(ByteView payload) override;
   void on_close(const CloseFrame& close) override;
   void on_violation(const Violation& violation) override;
+  void on_note(const Violation& note) override { handler_.on_note(note); }
 
   void queue(Bytes frames);
   void trace_outgoing(ByteView frames);

@@ -11,16 +11,45 @@ namespace {
 
 std::string lines(std::size_t count) { return std::to_string(count) + " header lines"; }
 
-HandshakeCheck check_status(const ResponseHead& response) {
-  HandshakeCheck check{Rule::handshake_status, response.status == 101, "101", std::to_string(response.status), ""};
-  if (!response.reason.empty()) check.actual->append(" ").append(response.reason);
+HandshakeCheck judged(Rule rule, bool ok, std::string expected, std::optional<std::string> observed,
+                      std::string detail = {}) {
+  HandshakeCheck check{rule, Outcome::fail, std::move(expected), std::move(observed), std::move(detail)};
+  check.judge(ok);
   return check;
+}
+
+std::string status_line(const ResponseHead& response) {
+  std::string text = std::to_string(response.status);
+  if (!response.reason.empty()) text.append(" ").append(response.reason);
+  return text;
+}
+
+HandshakeCheck check_status(const ResponseHead& response) {
+  return judged(Rule::handshake_status, response.status == 101, "101", status_line(response));
+}
+
+// A 101 exists only from HTTP/1.1 on (RFC 9110 15.2): 4.2.2 asks for its status line.
+HandshakeCheck check_http_version(const ResponseHead& response) {
+  return judged(Rule::handshake_http_version, response.version == "HTTP/1.1", "HTTP/1.1", response.version);
+}
+
+// A 1xx response ends with its head: it carries no body, so neither field (RFC 9110
+// 8.6, RFC 9112 6.1).
+HandshakeCheck check_body_fields(const ResponseHead& response) {
+  std::string present;
+  for (const std::string_view name : {"Content-Length", "Transfer-Encoding"}) {
+    if (const auto value = combined_field_value(response.fields, name)) {
+      present.append(present.empty() ? "" : ", ").append(name).append(": ").append(*value);
+    }
+  }
+  return judged(Rule::handshake_body_fields, present.empty(), "neither Content-Length nor Transfer-Encoding",
+                present.empty() ? std::nullopt : std::optional<std::string>(present));
 }
 
 HandshakeCheck check_upgrade(const ResponseHead& response) {
   std::optional<std::string> upgrade = combined_field_value(response.fields, "Upgrade");
   const bool ok = upgrade && iequals(*upgrade, "websocket");
-  return {Rule::handshake_upgrade, ok, "websocket", std::move(upgrade), ""};
+  return judged(Rule::handshake_upgrade, ok, "websocket", std::move(upgrade));
 }
 
 HandshakeCheck check_connection(const ResponseHead& response) {
@@ -30,12 +59,11 @@ HandshakeCheck check_connection(const ResponseHead& response) {
     const std::vector<std::string_view> tokens = split_list(*connection);
     ok = std::any_of(tokens.begin(), tokens.end(), [](std::string_view token) { return iequals(token, "Upgrade"); });
   }
-  return {Rule::handshake_connection, ok, "a list with the token Upgrade", std::move(connection), ""};
+  return judged(Rule::handshake_connection, ok, "a list with the token Upgrade", std::move(connection));
 }
 
 HandshakeCheck check_accept(const ResponseHead& response, const RequestHead& request) {
-  HandshakeCheck check{Rule::handshake_accept, false, "", combined_field_value(response.fields, "Sec-WebSocket-Accept"),
-                       ""};
+  HandshakeCheck check = judged(Rule::handshake_accept, false, "", combined_field_value(response.fields, "Sec-WebSocket-Accept"));
   const std::vector<std::string_view> keys = field_values(request.fields, "Sec-WebSocket-Key");
   const std::vector<std::string_view> accepts = field_values(response.fields, "Sec-WebSocket-Accept");
   if (keys.size() != 1) {
@@ -47,7 +75,7 @@ HandshakeCheck check_accept(const ResponseHead& response, const RequestHead& req
   if (accepts.size() > 1) {
     check.detail = lines(accepts.size());
   } else {
-    check.ok = accepts.size() == 1 && accepts.front() == check.expected;
+    check.judge(accepts.size() == 1 && accepts.front() == check.expected);
   }
   return check;
 }
@@ -57,11 +85,11 @@ HandshakeCheck check_subprotocol(const ResponseHead& response, const RequestHead
   const std::vector<std::string_view> offered =
       offered_text ? split_list(*offered_text) : std::vector<std::string_view>();
   const std::vector<std::string_view> values = field_values(response.fields, "Sec-WebSocket-Protocol");
-  HandshakeCheck check{Rule::handshake_subprotocol, false,
-                       offered.empty() ? "absent, as none was offered" : "absent, or one of: " + *offered_text,
-                       combined_field_value(response.fields, "Sec-WebSocket-Protocol"), ""};
+  HandshakeCheck check = judged(Rule::handshake_subprotocol, false,
+                                offered.empty() ? "absent, as none was offered" : "absent, or one of: " + *offered_text,
+                                combined_field_value(response.fields, "Sec-WebSocket-Protocol"));
   if (values.empty()) {
-    check.ok = true;
+    check.judge(true);
   } else if (values.size() > 1) {
     check.detail = lines(values.size());
   } else if (values.front().empty()) {
@@ -71,7 +99,7 @@ HandshakeCheck check_subprotocol(const ResponseHead& response, const RequestHead
   } else if (std::find(offered.begin(), offered.end(), values.front()) == offered.end()) {
     check.detail = "not offered";
   } else {
-    check.ok = true;
+    check.judge(true);
     negotiated.subprotocol = std::string(values.front());
   }
   return check;
@@ -87,15 +115,15 @@ std::vector<Extension> offered_extensions(const RequestHead& request) {
 
 HandshakeCheck check_extensions(const ResponseHead& response, const RequestHead& request, Negotiated& negotiated) {
   const std::vector<Extension> offered = offered_extensions(request);
-  HandshakeCheck check{
+  HandshakeCheck check = judged(
       Rule::handshake_extensions, false,
       offered.empty() ? "absent, as none was offered" : "absent, or a choice among: " + format_extensions(offered),
-      combined_field_value(response.fields, "Sec-WebSocket-Extensions"), ""};
-  if (!check.actual) {
-    check.ok = true;
+      combined_field_value(response.fields, "Sec-WebSocket-Extensions"));
+  if (!check.observed) {
+    check.judge(true);
     return check;
   }
-  Result<std::vector<Extension>> accepted = parse_extensions(*check.actual);
+  Result<std::vector<Extension>> accepted = parse_extensions(*check.observed);
   if (!accepted) {
     check.detail = accepted.violation().describe();
     return check;
@@ -127,23 +155,79 @@ HandshakeCheck check_extensions(const ResponseHead& response, const RequestHead&
   for (const Violation& problem : problems) {
     check.detail.append(check.detail.empty() ? "" : "; ").append(problem.describe());
   }
-  check.ok = problems.empty();
-  if (check.ok) {
+  check.judge(problems.empty());
+  if (check.passed()) {
     negotiated.extensions = std::move(accepted).value();
     negotiated.deflate = deflate;
   }
   return check;
 }
 
+// What a request breaks on purpose, so that the server must refuse it; empty for a
+// valid request. Versions 7 and 8 (the drafts before 13) a server may still speak.
+std::string refusal_due(const RequestHead& request) {
+  if (request.method != "GET") return "method " + request.method;
+  const std::vector<std::string_view> keys = field_values(request.fields, "Sec-WebSocket-Key");
+  if (keys.empty()) return "no Sec-WebSocket-Key";
+  if (keys.size() > 1 || !is_valid_key(keys.front())) return "a malformed Sec-WebSocket-Key";
+  const std::vector<std::string_view> versions = field_values(request.fields, "Sec-WebSocket-Version");
+  if (versions.size() != 1 || versions.front() != "13") return "a Sec-WebSocket-Version other than 13";
+  return {};
+}
+
+bool is_version_refusal(std::string_view due) { return due.find("Sec-WebSocket-Version") != std::string_view::npos; }
+
+bool is_earlier_draft(const RequestHead& request) {
+  const std::vector<std::string_view> versions = field_values(request.fields, "Sec-WebSocket-Version");
+  return versions.size() == 1 && (versions.front() == "7" || versions.front() == "8");
+}
+
+// The server must refuse: a 4xx for a bad key or method (4.2.1), an error status that
+// lists the versions it speaks for a version it does not (4.2.2: 426 is suggested;
+// 4.4: the list is a MUST).
+void check_refusal(const ResponseHead& response, const RequestHead& request, HandshakeReport& report) {
+  const bool version = is_version_refusal(report.refusal_due);
+  const bool refused = version ? response.status >= 400 : response.status >= 400 && response.status < 500;
+  HandshakeCheck refusal = judged(Rule::handshake_refusal, refused,
+                                  version ? "an error status (426 suggested) for " + report.refusal_due
+                                          : "a 4xx status (400 suggested) for " + report.refusal_due,
+                                  status_line(response));
+  if (!refused && response.status == 101 && version && is_earlier_draft(request)) {
+    // 4.2.2 lets a server speak several versions: accepting a draft it knows is allowed.
+    refusal.outcome = Outcome::informational;
+    refusal.detail = "the server says it speaks this earlier draft version, which it may";
+  }
+  report.checks.push_back(std::move(refusal));
+  if (version && response.status >= 400) {
+    std::optional<std::string> listed = combined_field_value(response.fields, "Sec-WebSocket-Version");
+    const bool ok = listed && !split_list(*listed).empty();
+    report.checks.push_back(judged(Rule::handshake_version_list, ok, "Sec-WebSocket-Version listing the versions spoken",
+                                   std::move(listed)));
+  }
+}
+
 }  // namespace
 
-bool HandshakeReport::ok() const {
-  return std::all_of(checks.begin(), checks.end(), [](const HandshakeCheck& check) { return check.ok; });
+bool HandshakeReport::ok(bool strict) const { return !any_fails(checks, strict); }
+
+bool HandshakeReport::upgraded() const {
+  const bool switched = std::any_of(checks.begin(), checks.end(), [](const HandshakeCheck& check) {
+    return check.rule == Rule::handshake_status && check.passed();
+  });
+  return switched && ok();
 }
 
 HandshakeReport check_response(const ResponseHead& response, const RequestHead& request) {
   HandshakeReport report;
+  report.refusal_due = refusal_due(request);
+  if (!report.refusal_due.empty()) {
+    check_refusal(response, request, report);
+    // A server that speaks the draft asked for upgrades as usual: its response is checked too.
+    if (report.checks.front().outcome != Outcome::informational) return report;
+  }
   report.checks.push_back(check_status(response));
+  report.checks.push_back(check_http_version(response));
+  report.checks.push_back(check_body_fields(response));
   report.checks.push_back(check_upgrade(response));
   report.checks.push_back(check_connection(response));
   report.checks.push_back(check_accept(response, request));

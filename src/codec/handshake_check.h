@@ -8,17 +8,13 @@
 
 #include "codec/extensions.h"
 #include "codec/http.h"
-#include "codec/violation.h"
+#include "codec/verdict.h"
 
 namespace wsprobe::codec {
 
-struct HandshakeCheck {
-  Rule rule;  // rule_info(rule) gives the check's id and RFC section
-  bool ok = false;
-  std::string expected;               // what the RFC asks for: the exact value, or in words
-  std::optional<std::string> actual;  // what the server sent, raw; absent when the header was
-  std::string detail;                 // why it failed, when expected and actual do not say it
-};
+// One check of the response: its observed value is the header as the server sent it
+// (absent when it was).
+using HandshakeCheck = Verdict;
 
 // What the server agreed to; meaningful when every check passed.
 struct Negotiated {
@@ -28,17 +24,27 @@ struct Negotiated {
 };
 
 struct HandshakeReport {
-  // One per rule, always in this order: handshake_status, handshake_upgrade,
-  // handshake_connection, handshake_accept, handshake_subprotocol, handshake_extensions.
+  // For an upgrade: handshake_status, handshake_http_version, handshake_body_fields,
+  // handshake_upgrade, handshake_connection, handshake_accept, handshake_subprotocol,
+  // handshake_extensions. For a request that breaks a rule on purpose: handshake_refusal,
+  // and for an unknown version handshake_version_list.
   std::vector<HandshakeCheck> checks;
   Negotiated negotiated;
+  // What the request breaks on purpose, so that a refusal is the right answer: "an
+  // unknown version", "a malformed key", ...; empty for a valid request.
+  std::string refusal_due;
 
-  bool ok() const;
+  // No check failed; with `strict`, none missed a SHOULD either.
+  bool ok(bool strict = false) const;
+  // The server upgraded the connection and every check passed: frames may follow.
+  bool upgraded() const;
 };
 
 // `request` is the head as sent, the user's header changes included: the key, the
-// subprotocols and the extensions it offered are read from it. An offer that does
-// not parse offers nothing, so a server that accepts from it fails the check.
+// version, the method, the subprotocols and the extensions it offered are read from
+// it. An offer that does not parse offers nothing, so a server that accepts from it
+// fails the check. A request that breaks a rule on purpose (an unknown version, a
+// missing or malformed key, a method other than GET) expects a refusal (4.2.1, 4.2.2).
 HandshakeReport check_response(const ResponseHead& response, const RequestHead& request);
 
 }  // namespace wsprobe::codec

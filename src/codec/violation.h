@@ -60,19 +60,49 @@ enum class Rule : std::uint8_t {
   handshake_accept,
   handshake_subprotocol,
   handshake_extensions,
+  // The server's handshake response beyond RFC 6455 4.1's checks, RFC 6455 4.2 and RFC 9110.
+  handshake_http_version,
+  handshake_body_fields,
+  // A request that breaks a rule on purpose must be refused, RFC 6455 4.2.1 and 4.4.
+  handshake_refusal,
+  handshake_version_list,
+  // Pings and pongs, RFC 6455 5.5.2 and 5.5.3.
+  pong_missing,
+  pong_payload,
+  // How an endpoint reacts to frames, RFC 6455 5.4 and 7.1.7.
+  valid_frames_refused,
+  close_before_failing,
+  close_code_fitting,
+  // permessage-deflate that a receiver accepts but worth a note, RFC 7692 7.2.1.
+  deflate_tail_kept,
   // Server-sent events (WHATWG HTML, interpreting an event stream).
   sse_event_too_big,
 };
 inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::sse_event_too_big) + 1;
 
+// A requirement's level as the RFC words it (RFC 2119).
+enum class Level : std::uint8_t { must, should, may };
+// "MUST", "SHOULD", "MAY"
+std::string_view level_name(Level level);
+
 struct RuleInfo {
   std::string_view id;       // stable machine name, e.g. "frame.reserved-bits"
   std::string_view section;  // e.g. "RFC 6455 5.2"
+  Level level;               // of the requirement on whoever breaks the rule
   // What an endpoint closes with when the peer breaks the rule. 0 for the opening
   // handshake's rules: they are broken before the connection is open, when there is
-  // no Close frame to send, only an HTTP error status or a dropped TCP connection.
+  // no Close frame to send, only an HTTP error status or a dropped TCP connection;
+  // and for what an endpoint judges but never fails a connection for.
   std::uint16_t close_code;
+  // Another code that fits as well (7.4.1), or 0: the allowed set is both.
+  std::uint16_t other_close_code;
+  // Whether the receiver must fail the connection (MUST), or may accept what the rule
+  // forbids its sender (MAY: the minimal length encoding binds only the sender).
+  Level rejection;
   std::string_view summary;  // one line, lower case, no trailing period
+
+  // The codes that fit the rule, 0 left out.
+  bool fits(std::uint16_t code) const { return code != 0 && (code == close_code || code == other_close_code); }
 };
 
 const RuleInfo& rule_info(Rule rule);

@@ -8,6 +8,7 @@
 #include "output/handshake_text.h"
 #include "output/json.h"
 #include "output/style.h"
+#include "output/verdict_text.h"
 
 namespace wsprobe::output {
 namespace {
@@ -33,7 +34,6 @@ class HumanReporter : public HandshakeReporter {
   }
 
   void request(const codec::RequestHead& request) override {
-    offered_version_ = codec::combined_field_value(request.fields, "Sec-WebSocket-Version").value_or("");
     for (const std::string& text : request_head_lines(request, options_.show_secrets)) line(text);
   }
 
@@ -42,26 +42,20 @@ class HumanReporter : public HandshakeReporter {
   }
 
   void checks(const codec::HandshakeReport& report) override {
-    std::size_t width = 0;
-    for (const auto& check : report.checks) width = std::max(width, codec::rule_info(check.rule).id.size());
+    const std::size_t width = id_width(report.checks);
     line("checks:");
     for (const auto& check : report.checks) {
-      // A refusal is not an upgrade: the other rules would only repeat that.
-      if (refusal_status(report) && check.rule != codec::Rule::handshake_status) continue;
-      const auto& info = codec::rule_info(check.rule);
-      std::string text = fmt::format("  {}  {:<{}}  {:<13}  ", check.ok ? style_.good("pass") : style_.bad("FAIL"),
-                                     info.id, width, info.section);
-      const std::string actual = check.actual ? "\"" + peer(*check.actual) + "\"" : "(absent)";
-      if (check.ok) {
-        text += check.actual ? actual : check.expected;
-      } else {
-        text += fmt::format("expected {}, got {}", check.expected, actual);
-        if (!check.detail.empty()) text += " (" + check.detail + ")";
-      }
-      line(text);
+      // An unexpected refusal is not an upgrade: the other rules would only repeat that.
+      if (unexpected_refusal(report) && check.rule != codec::Rule::handshake_status) continue;
+      line(verdict_line(check, style_, options_.raw, width));
     }
     checks_ok_ = report.ok();
-    if (!checks_ok_) return;
+    refusal_due_ = report.refusal_due;
+    for (const auto& check : report.checks) {
+      if (!check.passed() && check.outcome != codec::Outcome::informational && !first_miss_) first_miss_ = check.rule;
+    }
+    upgraded_ = report.upgraded();
+    if (!upgraded_) return;
     const auto& negotiated = report.negotiated;
     line("negotiated:");
     line(fmt::format("  subprotocol  {}", negotiated.subprotocol ? peer(*negotiated.subprotocol) : "(none)"));
@@ -72,11 +66,7 @@ class HumanReporter : public HandshakeReporter {
   void refused(const codec::ResponseHead& response, const std::string& body, bool complete) override {
     // RFC 6455 4.2.2: refusing a version, the server lists the versions it speaks.
     const auto versions = codec::combined_field_value(response.fields, "Sec-WebSocket-Version");
-    if (versions) {
-      line("server supports WebSocket versions: " + peer(*versions));
-    } else if (response.status == 426 || offered_version_ != "13") {
-      line(style_.bad("server lists no Sec-WebSocket-Version (RFC 6455 4.2.2 asks for the versions it speaks)"));
-    }
+    if (versions) line("server supports WebSocket versions: " + peer(*versions));
     if (body.empty()) return;
     line(fmt::format("body ({} bytes{}):", body.size(), complete ? "" : ", first KiB"));
     line("  " + (options_.raw ? body : escape_for_terminal(body)));
@@ -134,7 +124,15 @@ class HumanReporter : public HandshakeReporter {
 
   void finish(int exit_code, const std::string& error) override {
     if (!error.empty()) return;  // main prints the error line
-    if (exit_code == 0) {
+    if (!refusal_due_.empty() && !upgraded_) {
+      if (!first_miss_) {
+        line(style_.good("result: the server refused " + refusal_due_ + ", as RFC 6455 4.2 requires"));
+      } else {
+        const auto& missed = codec::rule_info(*first_miss_);
+        line(style_.bad(fmt::format("result: the answer to {} breaks {} ({})", refusal_due_, missed.section,
+                                    missed.summary)));
+      }
+    } else if (exit_code == 0) {
       line(style_.good("result: valid WebSocket upgrade, closed cleanly"));
     } else if (checks_ok_ && close_ && (!close_->server_close || close_->violation)) {
       line(style_.bad("result: valid upgrade, but the server did not close as RFC 6455 5.5.1 requires"));
@@ -156,17 +154,18 @@ class HumanReporter : public HandshakeReporter {
     write_text(out_, text + "\n");
   }
 
-  static bool refusal_status(const codec::HandshakeReport& report) {
-    return !report.checks.empty() && report.checks.front().rule == codec::Rule::handshake_status &&
-           !report.checks.front().ok;
+  static bool unexpected_refusal(const codec::HandshakeReport& report) {
+    return report.refusal_due.empty() && !report.checks.empty() && !report.checks.front().passed();
   }
 
   OutputOptions options_;
   std::FILE* out_;
   Style style_;
   bool checks_ok_ = false;
+  bool upgraded_ = false;
+  std::optional<codec::Rule> first_miss_;  // the first check not passed, informational ones aside
+  std::string refusal_due_;
   std::optional<session::CloseExchange> close_;
-  std::string offered_version_;
 };
 
 class JsonReporter : public HandshakeReporter {
@@ -198,15 +197,9 @@ class JsonReporter : public HandshakeReporter {
   }
 
   void checks(const codec::HandshakeReport& report) override {
-    json_.key("checks").begin_array();
-    for (const auto& check : report.checks) {
-      const auto& info = codec::rule_info(check.rule);
-      json_.begin_object().field("id", info.id).field("rfc", info.section).field("ok", check.ok);
-      json_.field("expected", check.expected).field("actual", check.actual);
-      if (!check.detail.empty()) json_.field("detail", check.detail);
-      json_.end_object();
-    }
-    json_.end_array();
+    json_.key("checks");
+    write_verdicts(json_, report.checks);
+    json_.field("refusal_due", report.refusal_due.empty() ? std::nullopt : std::optional<std::string>(report.refusal_due));
     json_.key("negotiated").begin_object().field("subprotocol", report.negotiated.subprotocol);
     json_.key("extensions").begin_array();
     for (const auto& extension : report.negotiated.extensions) {

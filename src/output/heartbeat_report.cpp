@@ -58,7 +58,9 @@ class HumanHeartbeat : public session::HeartbeatReporter {
               : "unsolicited pong: " + escape_for_terminal(codec::as_chars(payload)));
   }
   void ping_lost(std::uint64_t sequence, double after_ms) override {
-    line(style_.bad(fmt::format("ping {}: lost (no pong within {:.0f} ms)", sequence, after_ms)));
+    const auto& rule = codec::rule_info(codec::Rule::pong_missing);
+    line(style_.bad(fmt::format("ping {}: lost (no pong within {:.0f} ms; {} {} {})", sequence, after_ms, rule.id,
+                                rule.section, codec::level_name(rule.level))));
   }
   void server_ping(double at_ms) override { line(style_.dim(fmt::format("server ping at {:.1f} s", at_ms / 1000))); }
   void peer_dead(double silent_ms) override {
@@ -146,6 +148,9 @@ class JsonHeartbeat : public session::HeartbeatReporter {
   void ping_lost(std::uint64_t sequence, double after_ms) override {
     JsonWriter json = json_event("lost");
     json.field("seq", sequence).field("after_ms", after_ms);
+    const auto& rule = codec::rule_info(codec::Rule::pong_missing);
+    json.key("violation").begin_object().field("rule", rule.id).field("section", rule.section);
+    json.field("level", codec::level_name(rule.level)).field("text", rule.summary).end_object();
     emit_json_line(json, out_);
   }
   void server_ping(double at_ms) override {

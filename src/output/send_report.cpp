@@ -6,6 +6,7 @@
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/style.h"
+#include "output/verdict_text.h"
 
 namespace wsprobe::output {
 namespace {
@@ -26,11 +27,10 @@ class HumanSend : public SendReporter {
     line(frame_line(false, frame.header, frame.preview) + style_.dim(fmt::format("  +{:.2f} ms", frame.at_ms)));
   }
   void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-              const session::Verdict& verdict, int) override {
+              const session::Judgement& judgement, int exit_code) override {
     if (reaction.frames_received > reaction.received.size()) {
       line(fmt::format("< ... {} more frames, not shown", reaction.frames_received - reaction.received.size()));
     }
-    if (reaction.violation) line(style_.bad("server broke a rule: " + reaction.violation->describe()));
     std::string close = "close: ";
     if (reaction.close) {
       close += reaction.close->code ? fmt::format("server sent {} \"{}\"", *reaction.close->code,
@@ -55,11 +55,15 @@ class HumanSend : public SendReporter {
     line(close);
     if (expected) {
       const auto& rule = codec::rule_info(expected->rule);
-      line(fmt::format("expected: a Close with {} ({}: {})", rule.close_code, rule.section, rule.summary));
+      line(fmt::format("our frames break {} ({}): the server must fail the connection", rule.section, rule.summary));
     } else {
-      line("expected: valid frames, no Close");
+      line("our frames are valid: the server must accept them");
     }
-    line((verdict.as_required ? style_.good("verdict: ") : style_.bad("verdict: ")) + verdict.text);
+    if (!judgement.verdicts.empty()) line("checks:");
+    const std::size_t width = id_width(judgement.verdicts);
+    for (const auto& verdict : judgement.verdicts) line(verdict_line(verdict, style_, options_.raw, width));
+    const std::string result = "result: " + judgement.summary;
+    line(exit_code == 0 ? style_.good(result) : style_.bad(result));
   }
   void failed(int, const std::string&) override {}
 
@@ -83,29 +87,29 @@ class JsonSend : public SendReporter {
   }
   void received(const session::TracedFrame&) override {}
   void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-              const session::Verdict& verdict, int exit_code) override {
+              const session::Judgement& judgement, int exit_code) override {
     JsonWriter json;
     json.begin_object();
     frames(json, "sent", sent_, true);
     frames(json, "received", reaction.received, false);
     json.field("frames_received", reaction.frames_received);
-    json.key("close").begin_object().field("received", reaction.close.has_value());
-    json.field("code", reaction.close && reaction.close->code ? std::optional<int>(*reaction.close->code)
-                                                              : std::nullopt);
-    json.field("reason", reaction.close ? std::optional<std::string>(reaction.close->reason) : std::nullopt);
-    json.field("close_ms", reaction.close_ms).end_object();
+    close_fields(json, reaction);
     json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
-    json.field("server_violation",
-               reaction.violation ? std::optional<std::string>(reaction.violation->describe()) : std::nullopt);
+    json.key("server_violation");
+    violation_object(json, reaction.violation);
     json.key("expected");
     if (expected) {
       const auto& rule = codec::rule_info(expected->rule);
-      json.begin_object().field("rule", rule.id).field("rfc", rule.section).field("close_code", int{rule.close_code});
+      json.begin_object().field("rule", rule.id).field("section", rule.section);
+      json.field("level", codec::level_name(rule.level)).field("close_code", int{rule.close_code});
+      json.field("other_close_code", rule.other_close_code ? std::optional<int>(rule.other_close_code) : std::nullopt);
       json.field("detail", expected->detail).end_object();
     } else {
       json.null();
     }
-    json.key("verdict").begin_object().field("ok", verdict.as_required).field("text", verdict.text).end_object();
+    json.key("verdicts");
+    write_verdicts(json, judgement.verdicts);
+    json.field("summary", judgement.summary);
     json.field("exit_code", exit_code).end_object();
     write_text(out_, json.text() + "\n");
   }
@@ -116,6 +120,38 @@ class JsonSend : public SendReporter {
   }
 
  private:
+  static void violation_object(JsonWriter& json, const std::optional<codec::Violation>& violation) {
+    if (!violation) {
+      json.null();
+      return;
+    }
+    const auto& rule = codec::rule_info(violation->rule);
+    json.begin_object().field("rule", rule.id).field("section", rule.section);
+    json.field("level", codec::level_name(rule.level)).field("text", violation->describe()).end_object();
+  }
+
+  // The server's Close as it came: a valid one's code and reason, or an invalid one's
+  // raw code and the rule it breaks.
+  static void close_fields(JsonWriter& json, const session::Reaction& reaction) {
+    json.key("close").begin_object().field("received", reaction.close_payload.has_value());
+    const codec::Bytes payload = reaction.close_payload.value_or(codec::Bytes());
+    std::optional<int> code;
+    if (reaction.close) {
+      if (reaction.close->code) code = *reaction.close->code;
+    } else if (payload.size() >= 2) {
+      code = payload[0] << 8 | payload[1];
+    }
+    json.field("code", code);
+    json.field("reason", reaction.close ? std::optional<std::string>(reaction.close->reason)
+                         : payload.size() > 2 ? std::optional<std::string>(std::string(codec::as_chars(payload).substr(2)))
+                                              : std::nullopt);
+    json.field("valid", reaction.close.has_value()).field("close_ms", reaction.close_ms);
+    const bool close_rule = reaction.violation && codec::rule_info(reaction.violation->rule).id.starts_with("close.");
+    json.key("violation");
+    violation_object(json, close_rule && !reaction.close ? reaction.violation : std::nullopt);
+    json.end_object();
+  }
+
   static void frames(JsonWriter& json, std::string_view name, const std::vector<session::TracedFrame>& list,
                      bool outgoing) {
     json.key(name).begin_array();

@@ -17,7 +17,7 @@ class SendReporter {
   virtual void sent(const codec::FrameHeader& header, codec::ByteView payload) = 0;
   virtual void received(const session::TracedFrame& frame) = 0;
   virtual void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-                      const session::Verdict& verdict, int exit_code) = 0;
+                      const session::Judgement& judgement, int exit_code) = 0;
   // No session to judge: the connection or the handshake failed (main prints the error).
   virtual void failed(int exit_code, const std::string& error) = 0;
 };

@@ -41,6 +41,8 @@ class LiveObserver {
   // The server's Close, and a rule it broke: as they come, before the end.
   virtual void close_received(const codec::CloseFrame& close) { (void)close; }
   virtual void violation(const codec::Violation& violation) { (void)violation; }
+  // Something the server may do but worth a note (a kept deflate tail).
+  virtual void note(const codec::Violation& note) { (void)note; }
   virtual void closed(const LiveClose& close) = 0;
 };
 
@@ -95,6 +97,7 @@ class LiveSession : private codec::EngineHandler {
   void on_pong(codec::ByteView payload) override;
   void on_close(const codec::CloseFrame& close) override;
   void on_violation(const codec::Violation& violation) override;
+  void on_note(const codec::Violation& note) override { observer_.note(note); }
   void on_closed(const codec::CloseRecord& record) override;
 
   // After every input to the engine: send what it queued, close TCP when it asks.

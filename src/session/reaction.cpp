@@ -7,6 +7,10 @@
 namespace wsprobe::session {
 namespace {
 
+using codec::Outcome;
+using codec::Rule;
+using codec::Verdict;
+
 class FirstViolation : public codec::MessageHandler {
  public:
   std::optional<codec::Violation> violation;
@@ -16,6 +20,102 @@ class FirstViolation : public codec::MessageHandler {
 };
 
 std::string after(const std::optional<double>& ms) { return ms ? fmt::format(" after {:.2f} ms", *ms) : ""; }
+
+// "1002", or "1002 or 1009": the codes that fit a rule.
+std::string fitting_codes(const codec::RuleInfo& info) {
+  return info.other_close_code ? fmt::format("{} or {}", info.close_code, info.other_close_code)
+                               : std::to_string(info.close_code);
+}
+
+std::string close_text(const codec::CloseFrame& close) {
+  return close.code ? fmt::format("a Close with {}", *close.code) : std::string("a Close without a code");
+}
+
+// What the server did with the frames, as the judge sees it: its Close or end of TCP
+// before we ended the session ourselves.
+struct Seen {
+  std::optional<codec::CloseFrame> close;
+  bool tcp_ended = false;
+  std::string text;
+};
+
+Seen seen(const Reaction& reaction) {
+  Seen what;
+  if (!reaction.ended_by_us) {
+    what.close = reaction.close;
+    what.tcp_ended = reaction.tcp == TcpEnd::closed_by_peer || reaction.tcp == TcpEnd::reset;
+  }
+  if (what.close) {
+    what.text = close_text(*what.close) + after(reaction.close_ms);
+  } else if (what.tcp_ended) {
+    what.text = fmt::format("TCP {} without a Close{}", reaction.tcp == TcpEnd::reset ? "reset" : "closed",
+                            after(reaction.tcp_ms));
+  } else {
+    what.text = "the connection kept open";
+  }
+  return what;
+}
+
+// Frames that break `expected`: the server must fail the connection, with a Close that
+// fits (SHOULD, 7.1.7) or without one.
+void judge_breach(const codec::Violation& expected, const Seen& what, Judgement& out) {
+  const codec::RuleInfo& info = codec::rule_info(expected.rule);
+  const std::string broken = fmt::format("{} ({})", info.section, info.summary);
+  Verdict reaction{expected.rule, Outcome::pass, fmt::format("the connection failed, with a Close {}", fitting_codes(info)),
+                   what.text, expected.detail};
+  if (what.close || what.tcp_ended) {
+    out.verdicts.push_back(reaction);
+    if (what.close && !(what.close->code && info.fits(*what.close->code))) {
+      out.verdicts.push_back({Rule::close_code_fitting, Outcome::non_strict, "a Close with " + fitting_codes(info),
+                              close_text(*what.close), "for " + broken});
+    } else if (!what.close) {
+      out.verdicts.push_back({Rule::close_before_failing, Outcome::non_strict, "a Close with " + fitting_codes(info),
+                              what.text, "for " + broken});
+    }
+    out.summary = fmt::format("server answered {}: {}", broken, what.text);
+    return;
+  }
+  // A rule that binds only the sender may be accepted.
+  reaction.outcome = codec::missed(info.rejection);
+  reaction.detail = info.rejection == codec::Level::may ? "the rule binds the sender; a receiver may accept"
+                                                        : expected.detail;
+  out.verdicts.push_back(reaction);
+  out.summary = fmt::format("server did not react to frames that break {}", broken);
+}
+
+// Valid frames must not be failed as a protocol error; any other Close is the
+// server's to choose, and so is the code that answers a Close of ours (echoing it is
+// only what endpoints "typically" do, 5.5.1).
+void judge_valid(const Reaction& reaction, const Seen& what, Judgement& out) {
+  const bool protocol_error = what.close && what.close->code && (*what.close->code == 1002 || *what.close->code == 1007);
+  const bool refused = what.close ? protocol_error && !reaction.close_answers_ours : what.tcp_ended;
+  out.verdicts.push_back({Rule::valid_frames_refused, refused ? Outcome::fail : Outcome::pass,
+                          "valid frames accepted", what.text, ""});
+  const std::uint64_t count = reaction.frames_received;
+  out.summary = refused ? fmt::format("server failed valid frames: {}", what.text)
+                        : fmt::format("frames were valid; server answered with {} frame{}, then {}", count,
+                                      count == 1 ? "" : "s", what.close ? "closed normally" : "kept the connection open");
+}
+
+// 5.5.2: a Ping gets a Pong unless a Close came first; 5.5.3: with the Ping's data,
+// and only the latest Ping needs one.
+void judge_pongs(const Reaction& reaction, Judgement& out) {
+  if (!reaction.last_ping) return;
+  const std::string payload(codec::as_chars(*reaction.last_ping));
+  if (reaction.pongs_after_ping.empty()) {
+    if (reaction.close && !reaction.ended_by_us) return;  // the server closed instead: its Close came first
+    out.verdicts.push_back({Rule::pong_missing, Outcome::fail, "a Pong", std::nullopt, "to a Ping of " +
+                            std::to_string(payload.size()) + " bytes"});
+    out.summary = "server sent no Pong to our Ping (RFC 6455 5.5.2)";
+    return;
+  }
+  const bool echoed = std::any_of(reaction.pongs_after_ping.begin(), reaction.pongs_after_ping.end(),
+                                  [&](const codec::Bytes& pong) { return codec::as_chars(pong) == payload; });
+  const codec::Bytes& last = reaction.pongs_after_ping.back();
+  out.verdicts.push_back({Rule::pong_payload, echoed ? Outcome::pass : Outcome::fail, payload,
+                          std::string(codec::as_chars(echoed ? *reaction.last_ping : last)), ""});
+  if (!echoed) out.summary = "server's Pong does not echo our Ping's data (RFC 6455 5.5.3)";
+}
 
 }  // namespace
 
@@ -27,57 +127,50 @@ std::optional<codec::Violation> expected_violation(codec::ByteView sent,
   return first.violation;
 }
 
-Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& reaction) {
-  if (reaction.violation) {
-    const auto& rule = codec::rule_info(reaction.violation->rule);
-    return {false, fmt::format("server broke {} ({}) itself", rule.section, rule.summary)};
-  }
-  const bool tcp_ended =
-      !reaction.ended_by_us && (reaction.tcp == TcpEnd::closed_by_peer || reaction.tcp == TcpEnd::reset);
-  const std::optional<codec::CloseFrame> close = reaction.ended_by_us ? std::nullopt : reaction.close;
+Judgement judge(const std::optional<codec::Violation>& expected, const Reaction& reaction) {
+  Judgement out;
+  const Seen what = seen(reaction);
   if (expected) {
-    const auto& rule = codec::rule_info(expected->rule);
-    const std::string broken = fmt::format("{} ({})", rule.section, rule.summary);
-    if (close && close->code == rule.close_code) {
-      return {true, fmt::format("server closed with {}{}, as {} requires", rule.close_code, after(reaction.close_ms),
-                                broken)};
-    }
-    if (close) {
-      return {false, fmt::format("server closed with {}{}, but {} calls for {}",
-                                 close->code ? std::to_string(*close->code) : "no code",
-                                 after(reaction.close_ms), broken, rule.close_code)};
-    }
-    if (tcp_ended) {
-      return {false, fmt::format("server {} TCP without a Close{}; {} calls for a Close with {}",
-                                 reaction.tcp == TcpEnd::reset ? "reset" : "closed", after(reaction.tcp_ms), broken,
-                                 rule.close_code)};
-    }
-    return {false, fmt::format("server did not react to frames that break {}; a Close with {} was due", broken,
-                               rule.close_code)};
+    judge_breach(*expected, what, out);
+  } else {
+    judge_valid(reaction, what, out);
+    judge_pongs(reaction, out);
   }
-  if (close && close->code && *close->code != 1000 && *close->code != 1001) {
-    return {false, fmt::format("server closed with {}{} although the frames were valid", *close->code,
-                               after(reaction.close_ms))};
+  if (reaction.violation) {
+    const codec::Violation& broken = *reaction.violation;
+    out.verdicts.insert(out.verdicts.begin(), Verdict{broken.rule, codec::missed(codec::rule_info(broken.rule).level),
+                                                      "frames that keep the rule", broken.describe(), ""});
+    out.summary = "server broke " + broken.describe();
   }
-  if (!close && tcp_ended) {
-    return {false, fmt::format("server dropped the connection{} although the frames were valid",
-                               after(reaction.tcp_ms))};
+  for (const codec::Violation& note : reaction.notes) {
+    out.verdicts.push_back({note.rule, Outcome::informational, "", note.detail, ""});
   }
-  const std::uint64_t count = reaction.frames_received;
-  return {true, fmt::format("frames were valid; server answered with {} frame{}{}", count, count == 1 ? "" : "s",
-                            close ? ", then closed normally" : " and kept the connection open")};
+  return out;
+}
+
+void ReactionRecorder::ping_sent(codec::ByteView payload) {
+  reaction_.last_ping = codec::Bytes(payload.begin(), payload.end());
+  reaction_.pongs_after_ping.clear();
 }
 
 void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {
   if (outgoing) return;
   ++reaction_.frames_received;
+  if (header.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && !reaction_.close_payload) {
+    reaction_.close_payload = codec::Bytes(preview.begin(), preview.end());
+  }
   if (reaction_.received.size() >= max_traced_frames) return;
   reaction_.received.push_back({header, codec::Bytes(preview.begin(), preview.end()), now_ms()});
   if (show_) show_(reaction_.received.back());
 }
 
+void ReactionRecorder::pong(codec::ByteView payload) {
+  if (reaction_.last_ping) reaction_.pongs_after_ping.emplace_back(payload.begin(), payload.end());
+}
+
 void ReactionRecorder::close_received(const codec::CloseFrame& close) {
   reaction_.close = close;
+  reaction_.close_answers_ours = reaction_.close_sent;
   reaction_.close_ms = now_ms();
 }
 

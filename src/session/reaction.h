@@ -1,15 +1,16 @@
 #pragma once
 // What `wsprobe send` learns: the frames it sent, how the server reacted (frames,
-// Close, TCP end, timings), what a strict server should have done with those frames
-// (the codec judges our own bytes as a server would), and the verdict.
+// Close, pongs, TCP end, timings), what a strict server must do with those frames
+// (the codec judges our own bytes as a server would), and the verdicts: each a rule,
+// its level, the outcome, what was expected and what was observed.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <functional>
-
 #include "codec/assembler.h"
+#include "codec/verdict.h"
 #include "session/live_session.h"
 
 namespace wsprobe::session {
@@ -26,15 +27,24 @@ constexpr std::size_t max_traced_frames = 1000;
 struct Reaction {
   std::vector<TracedFrame> received;  // the first max_traced_frames
   std::uint64_t frames_received = 0;
-  std::optional<codec::CloseFrame> close;
+  std::optional<codec::CloseFrame> close;  // the server's Close, when it was valid
+  // The start of the server's first Close frame as it came, valid or not.
+  std::optional<codec::Bytes> close_payload;
   std::optional<double> close_ms;  // our latest frame sent -> the server's Close
+  bool close_sent = false;         // one of our frames was a Close
+  bool close_answers_ours = false;  // the server's Close came after ours: it answers it
   std::optional<codec::Violation> violation;  // the server broke a rule itself
+  std::vector<codec::Violation> notes;        // what it may do, worth a note
   TcpEnd tcp = TcpEnd::left_open;
   std::optional<double> tcp_ms;  // our latest frame sent -> TCP closed or reset
   std::string tcp_error;
   // The server had not closed when the wait ended, so we started the closing
   // handshake: its Close and end of TCP answer ours, not the frames judged.
   bool ended_by_us = false;
+  // Our latest valid Ping's payload, and the pongs that came after it (5.5.3 lets a
+  // server answer only the latest ping).
+  std::optional<codec::Bytes> last_ping;
+  std::vector<codec::Bytes> pongs_after_ping;
 };
 
 // The first rule our own bytes break when read as a server reads a client's frames,
@@ -42,15 +52,21 @@ struct Reaction {
 std::optional<codec::Violation> expected_violation(codec::ByteView sent,
                                                   const std::optional<codec::DeflateAgreement>& deflate);
 
-struct Verdict {
-  bool as_required = false;
-  std::string text;  // one line: "server closed with 1002 after 0.4 ms, as RFC 6455 5.2 requires"
+struct Judgement {
+  std::vector<codec::Verdict> verdicts;
+  // One line: "server closed with 1002 after 0.4 ms, as RFC 6455 5.2 requires".
+  std::string summary;
 };
 
-Verdict judge(const std::optional<codec::Violation>& expected, const Reaction& reaction);
+// The server's reaction against what the frames call for. Where the RFC allows more
+// than one reaction, each passes: a Close with any code that fits the rule (a second
+// code that fits is in the rule table), or, as 7.1.7 makes the Close a SHOULD, a bare
+// end of TCP (non-strict); a rule that binds only the sender (a non-minimal length)
+// may also be accepted (informational).
+Judgement judge(const std::optional<codec::Violation>& expected, const Reaction& reaction);
 
-// Records a server's frames, Close, violation and end of TCP into a Reaction, from a
-// live session that traces frames; `show` sees each kept frame as it comes.
+// Records a server's frames, Close, pongs, violation and end of TCP into a Reaction,
+// from a live session that traces frames; `show` sees each kept frame as it comes.
 class ReactionRecorder : public LiveObserver {
  public:
   ReactionRecorder(Reaction& reaction, std::function<void(const TracedFrame&)> show)
@@ -58,14 +74,19 @@ class ReactionRecorder : public LiveObserver {
 
   // Restarts the reaction clock: times count from our latest frame.
   void frame_sent() { sent_at_ = net::Clock::now(); }
+  // A valid Ping of ours went out: pongs from now on answer it.
+  void ping_sent(codec::ByteView payload);
+  // A Close of ours went out: the server's Close from now on answers it.
+  void close_sent() { reaction_.close_sent = true; }
 
   void state(ReadyState) override {}
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
   void message(codec::Opcode, codec::ByteView) override {}
   void ping(codec::ByteView) override {}
-  void pong(codec::ByteView) override {}
+  void pong(codec::ByteView payload) override;
   void close_received(const codec::CloseFrame& close) override;
   void violation(const codec::Violation& violation) override { reaction_.violation = violation; }
+  void note(const codec::Violation& note) override { reaction_.notes.push_back(note); }
   void closed(const LiveClose& close) override;
 
  private:

@@ -217,9 +217,21 @@ TEST(MessageInflater, CorruptDataIsAViolation) {
             "violation deflate.corrupt-data (invalid stored block lengths)");
   // "The quick brown fox..." cut after 5 bytes: the appended 00 00 ff ff cannot end its block.
   EXPECT_EQ(inflated("0a c9 48 55 28"), "violation deflate.corrupt-data (the message ends inside a deflate block)");
-  // A BFINAL block and nothing after it: 00 00 ff ff alone is no complete block.
-  EXPECT_EQ(inflated("f3 48 cd c9 c9 07 00"),
-            "violation deflate.corrupt-data (the message ends inside a deflate block)");
+}
+
+// A message is judged by whether it inflates to its end (RFC 7692 7.2.1 lets a sender
+// end with a BFINAL block, 7.2.3.3; and a kept 00 00 ff ff tail is one more empty
+// block): both are whole messages, and the next message still inflates.
+TEST(MessageInflater, MessagesThatInflateToTheirEndAreWhole) {
+  for (const char* hex : {"f3 48 cd c9 c9 07 00", "f3 48 cd c9 c9 07 00 00", "f2 48 cd c9 c9 07 00 00 00 ff ff"}) {
+    for (std::vector<Bytes> chunks : test::chunkings(from_hex(hex))) {
+      MessageInflater inflater(takeover, no_limit);
+      EXPECT_EQ(inflate_chunks(inflater, chunks), "Hello") << hex << " " << test::describe_chunking(chunks);
+      EXPECT_EQ(inflater.tail_kept(), std::string_view(hex).ends_with("ff ff")) << hex;
+      // "Hello" again, referring back into the window: the window is in order.
+      EXPECT_EQ(inflate_message(inflater, from_hex("f2 00 11 00")), "Hello") << hex;
+    }
+  }
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ void parse_both_ways(ByteView input, std::size_t read_size, const RequestHead& r
     if (whole_event.consumed != consumed || !(whole.head() == pieces.head())) std::abort();
     if constexpr (std::is_same_v<Parser, ResponseHeadParser>) {
       const HandshakeReport report = check_response(whole.head(), request);
-      if (report.checks.size() != 6) std::abort();
+      if (report.checks.empty()) std::abort();
     }
   }
   if (whole_event.step == Parser::Step::violation && whole.violation().rule != pieces.violation().rule) std::abort();

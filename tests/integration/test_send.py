@@ -15,6 +15,11 @@ def send(url, *frames, extra=()):
     return result, json.loads(result.stdout) if result.stdout else None
 
 
+def outcomes(report):
+    """{rule: outcome} of a send report's verdicts."""
+    return {verdict["rule"]: verdict["outcome"] for verdict in report["verdicts"]}
+
+
 class AgainstServe(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -43,7 +48,7 @@ class AgainstServe(unittest.TestCase):
                 result, report = send(self.server.url, spec)
                 self.assertEqual(report["close"]["code"], code, result.stdout)
                 self.assertEqual(report["expected"]["rule"] if report["expected"] else None, rule)
-                self.assertTrue(report["verdict"]["ok"], report["verdict"]["text"])
+                self.assertEqual(set(outcomes(report).values()), {"pass"}, report["verdicts"])
                 self.assertEqual(result.returncode, 0)
                 self.assertEqual(report["tcp"], "closed_by_server")
 
@@ -55,46 +60,54 @@ class AgainstServe(unittest.TestCase):
         # The echoes, then the server's answer to the Close that ends the session.
         self.assertEqual([f["opcode_name"] for f in report["received"]], ["pong", "text", "binary", "text", "close"])
         self.assertEqual(len(report["sent"]), 7)
-        self.assertIn("kept the connection open", report["verdict"]["text"])
+        self.assertIn("kept the connection open", report["summary"])
+        self.assertEqual(outcomes(report), {"reaction.valid-frames-refused": "pass", "pong.payload": "pass"})
 
     def test_invalid_utf8_split_across_fragments_fails_at_the_bad_byte(self):
         # κ is ce ba; "ce" then "c3" can never be valid: the server must not wait for the end of the message.
         result, report = send(self.server.url, "text/fin=0:hex:ce", "cont/fin=0/delay=100ms:hex:c3")
         self.assertEqual(report["close"]["code"], 1007)
         self.assertLess(report["close"]["close_ms"], 90)
-        self.assertTrue(report["verdict"]["ok"])
+        self.assertEqual(outcomes(report), {"message.invalid-utf8": "pass"})
 
     def test_human_output_has_frames_and_a_verdict_line(self):
         result = run_wsprobe("send", self.server.url, "--frame", "3:", "--wait", "500ms")
         self.assertEqual(result.returncode, 0)
         self.assertIn("> fin=1 rsv=000 reserved (0x3) mask=", result.stdout)
-        self.assertIn("verdict: server closed with 1002 after", result.stdout)
-        self.assertIn("as RFC 6455 5.2 (reserved opcode) requires", result.stdout)
+        self.assertRegex(result.stdout, r"\n  pass  frame.reserved-opcode  RFC 6455 5.2 +MUST +\"a Close with 1002 after")
+        self.assertIn("result: server answered RFC 6455 5.2 (reserved opcode): a Close with 1002", result.stdout)
 
 
 class AgainstBrokenServers(unittest.TestCase):
-    def test_the_wrong_close_code_is_not_as_required(self):
+    def test_a_close_code_that_does_not_fit_is_non_strict(self):
+        # 7.1.7: the Close before failing is a SHOULD, and so is its "appropriate status code".
         with python_peer("bad_server.py", "frames", "880203e8") as peer:
             result, report = send(peer.url, "3:")
-        self.assertEqual(result.returncode, 1)
-        self.assertFalse(report["verdict"]["ok"])
-        self.assertIn("server closed with 1000", report["verdict"]["text"])
-        self.assertIn("calls for 1002", report["verdict"]["text"])
+            strict, strict_report = send(peer.url, "3:", extra=("--strict",))
+        self.assertEqual(result.returncode, 0, result.stdout)
+        self.assertEqual(outcomes(report), {"frame.reserved-opcode": "pass", "reaction.close-code": "non-strict"})
+        close_code, = [v for v in report["verdicts"] if v["rule"] == "reaction.close-code"]
+        self.assertEqual((close_code["level"], close_code["expected"], close_code["observed"]),
+                         ("SHOULD", "a Close with 1002", "a Close with 1000"))
+        self.assertEqual(strict.returncode, 1, strict.stdout)
+        self.assertEqual(strict_report["exit_code"], 1)
 
     def test_no_reaction_is_reported(self):
         with python_peer("bad_server.py", "frames", "") as peer:
             result, report = send(peer.url, "3:")
         self.assertEqual(result.returncode, 1)
-        self.assertIn("did not react", report["verdict"]["text"])
+        self.assertIn("did not react", report["summary"])
+        self.assertEqual(outcomes(report), {"frame.reserved-opcode": "fail"})
 
     def test_a_server_that_breaks_a_rule_fails_the_verdict(self):
         # RSV1 on a text frame without permessage-deflate: the server is the one at fault.
         with python_peer("bad_server.py", "frames", "c10161") as peer:
             result, report = send(peer.url, "text:hi")
         self.assertEqual(result.returncode, 1, result.stdout)
-        self.assertFalse(report["verdict"]["ok"])
-        self.assertIn("RFC 6455 5.2", report["verdict"]["text"])
-        self.assertIn("RFC 6455 5.2", report["server_violation"])
+        self.assertEqual(outcomes(report)["frame.reserved-bits"], "fail")
+        self.assertIn("RFC 6455 5.2", report["summary"])
+        self.assertEqual(report["server_violation"]["rule"], "frame.reserved-bits")
+        self.assertEqual(report["server_violation"]["level"], "MUST")
 
     def test_a_flood_is_counted_not_kept_and_timeout_ends_it(self):
         with python_peer("bad_server.py", "flood") as peer:
@@ -106,7 +119,7 @@ class AgainstBrokenServers(unittest.TestCase):
         report = json.loads(result.stdout)
         self.assertEqual(len(report["received"]), 1000)
         self.assertGreater(report["frames_received"], 1000)
-        self.assertIn("--timeout", report["verdict"]["text"])
+        self.assertIn("--timeout", report["summary"])
 
     def test_a_timeout_that_cuts_the_wait_short_is_exit_4(self):
         with serve() as server:

@@ -20,6 +20,13 @@ Usage: bad_server.py MODE
   flood            a valid 101, then text frames "a" without end, until the client leaves
   close-then-reset a valid 101, answers the Close with a Close, then resets TCP (RST)
   close-keep-open  a valid 101, answers the Close with a Close, then keeps TCP open
+  body-fields-101  a valid 101 that also has Content-Length: 0 (not allowed on a 1xx)
+  http10-101       a valid 101 on an HTTP/1.0 status line
+  accept-any       a valid 101 to any request, whatever its version, key or method
+  drop-on-frame    a valid 101; closes TCP, without a Close, on the client's first frame
+  pong-other       a valid 101; answers every Ping with a Pong "xyz" and a Close with a Close
+  frames-after-close HEX DELAY_MS  a valid 101; answers the Close with a Close, then after
+                   DELAY_MS sends the bytes HEX and closes
 """
 import base64
 import hashlib
@@ -27,6 +34,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -56,6 +64,38 @@ def upgrade(accept, extensions=None):
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Accept: {accept}\r\n{extra}\r\n"
     ).encode()
+
+
+def client_frames(conn):
+    """Yields (opcode, payload) for each frame the client sends, until it leaves."""
+    data = b""
+    while True:
+        while len(data) >= 2:
+            size, at = data[1] & 0x7F, 2
+            if size == 126:
+                size, at = struct.unpack(">H", data[2:4])[0] if len(data) >= 4 else -1, 4
+            elif size == 127:
+                size, at = struct.unpack(">Q", data[2:10])[0] if len(data) >= 10 else -1, 10
+            masked = data[1] & 0x80
+            end = at + (4 if masked else 0) + size
+            if size < 0 or len(data) < end:
+                break
+            key = data[at:at + 4] if masked else b"\0\0\0\0"
+            payload = bytes(b ^ key[i % 4] for i, b in enumerate(data[end - size:end]))
+            yield data[0] & 0x0F, payload
+            data = data[end:]
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        data += chunk
+
+
+def answer_close(conn):
+    """Reads until the client's Close (or the end) and answers it with Close 1000."""
+    for opcode, _ in client_frames(conn):
+        if opcode == 0x8:
+            conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
+            return
 
 
 def serve(conn, mode):
@@ -117,6 +157,34 @@ def serve(conn, mode):
                 conn.sendall(frames * 10000)
         except OSError:
             pass
+    elif mode in ("body-fields-101", "http10-101"):
+        response = upgrade(accept_for(head))
+        if mode == "body-fields-101":
+            response = response[:-2] + b"Content-Length: 0\r\n\r\n"
+        else:
+            response = response.replace(b"HTTP/1.1 101", b"HTTP/1.0 101", 1)
+        conn.sendall(response)
+        answer_close(conn)
+    elif mode == "drop-on-frame":
+        conn.sendall(upgrade(accept_for(head)))
+        conn.recv(1)
+    elif mode == "pong-other":
+        conn.sendall(upgrade(accept_for(head)))
+        for opcode, _ in client_frames(conn):
+            if opcode == 0x9:
+                conn.sendall(bytes([0x8A, 0x03]) + b"xyz")
+            elif opcode == 0x8:
+                conn.sendall(bytes([0x88, 0x02, 0x03, 0xE8]))
+                break
+    elif mode == "accept-any":
+        conn.sendall(upgrade(accept_for(head)))
+        answer_close(conn)
+    elif mode == "frames-after-close":
+        conn.sendall(upgrade(accept_for(head)))
+        answer_close(conn)
+        time.sleep(int(sys.argv[3]) / 1000)
+        conn.sendall(bytes.fromhex(sys.argv[2]))
+        time.sleep(0.05)
     elif mode == "secret-head":
         conn.sendall(b"HTTP/1.1 101 OK\r\nSet-Cookie: s=TOPSECRET\r\nnot a header\r\n\r\n")
     elif mode == "escape-header":
