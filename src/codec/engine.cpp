@@ -68,18 +68,18 @@ std::optional<EngineTime> ConnectionEngine::next_deadline() const {
 
 void ConnectionEngine::send_message(Opcode type, ByteView payload) {
   if (state_ != EngineState::open) return;
-  queue(encoder_.message(type, payload));
+  queue_message(type, payload);
 }
 
 void ConnectionEngine::send_ping(ByteView payload) {
   if (state_ == EngineState::closed || record_.violation) return;
-  queue(encoder_.control(Opcode::ping, payload));
+  queue_control(Opcode::ping, payload);
 }
 
 void ConnectionEngine::send_pong(ByteView payload) {
   // A pong is due until the peer's Close came (5.5.2).
   if (state_ == EngineState::closed || record_.violation || record_.received) return;
-  queue(encoder_.control(Opcode::pong, payload));
+  queue_control(Opcode::pong, payload);
 }
 
 void ConnectionEngine::close(std::optional<std::uint16_t> code, std::string_view reason, EngineTime now) {
@@ -87,7 +87,7 @@ void ConnectionEngine::close(std::optional<std::uint16_t> code, std::string_view
   record_.sent = true;
   record_.sent_code = code;
   record_.sent_reason = std::string(reason);
-  queue(encoder_.control(Opcode::close, code ? build_close_payload(*code, reason) : Bytes()));
+  queue_control(Opcode::close, code ? build_close_payload(*code, reason) : Bytes());
   closing_started(now);
 }
 
@@ -109,9 +109,18 @@ void ConnectionEngine::drop(EngineTime now) {
   receive_eof(TcpEnd::closed_by_us, now);
 }
 
-void ConnectionEngine::queue(Bytes frames) {
-  if (options_.trace_frames) trace_outgoing(frames);
-  output_.append(frames);
+void ConnectionEngine::queue_message(Opcode type, ByteView payload) {
+  Bytes& out = output_.appendable();
+  const std::size_t start = out.size();
+  encoder_.append_message(out, type, payload);
+  if (options_.trace_frames) trace_outgoing(ByteView(out).subspan(start));
+}
+
+void ConnectionEngine::queue_control(Opcode type, ByteView payload) {
+  Bytes& out = output_.appendable();
+  const std::size_t start = out.size();
+  encoder_.append_control(out, type, payload);
+  if (options_.trace_frames) trace_outgoing(ByteView(out).subspan(start));
 }
 
 // Our own frames, parsed back: the trace shows exactly what was queued.
@@ -198,7 +207,7 @@ void ConnectionEngine::on_close(const CloseFrame& close) {
     record_.peer_first = true;
     record_.sent = true;
     record_.sent_code = close.code;
-    queue(encoder_.control(Opcode::close, close.code ? build_close_payload(*close.code) : Bytes()));
+    queue_control(Opcode::close, close.code ? build_close_payload(*close.code) : Bytes());
     closing_started(now_);
   }
   both_closes_exchanged();
@@ -219,7 +228,7 @@ void ConnectionEngine::on_violation(const Violation& violation) {
     record_.sent = true;
     record_.sent_code = code;
     record_.sent_reason = std::string(close_reason(description));
-    queue(encoder_.control(Opcode::close, build_close_payload(code, record_.sent_reason)));
+    queue_control(Opcode::close, build_close_payload(code, record_.sent_reason));
     closing_started(now_);
   }
   close_transport_ = true;

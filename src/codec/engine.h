@@ -150,7 +150,9 @@ class ConnectionEngine : private MessageHandler {
   void on_violation(const Violation& violation) override;
   void on_note(const Violation& note) override { handler_.on_note(note); }
 
-  void queue(Bytes frames);
+  // Frames are built in the output buffer itself.
+  void queue_message(Opcode type, ByteView payload);
+  void queue_control(Opcode type, ByteView payload);
   void trace_outgoing(ByteView frames);
   void closing_started(EngineTime now);
   void both_closes_exchanged();

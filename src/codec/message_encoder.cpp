@@ -29,6 +29,13 @@ MessageEncoder::MessageEncoder(EncoderOptions options) : options_(std::move(opti
 }
 
 Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragment_size, bool compress) {
+  Bytes out;
+  append_message(out, type, payload, fragment_size, compress);
+  return out;
+}
+
+void MessageEncoder::append_message(Bytes& out, Opcode type, ByteView payload, std::size_t fragment_size,
+                                    bool compress) {
   if (type != Opcode::text && type != Opcode::binary) throw std::invalid_argument("a message is text or binary");
   Bytes compressed;
   std::uint8_t rsv = 0;  // RSV1 marks a compressed message's first frame only (RFC 7692 6.1)
@@ -37,7 +44,6 @@ Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragmen
     payload = compressed;
     rsv = rsv1_bit;
   }
-  Bytes out;
   const std::size_t step = fragment_size == 0 ? std::max<std::size_t>(payload.size(), 1) : fragment_size;
   std::size_t at = 0;
   Opcode opcode = type;
@@ -49,16 +55,19 @@ Bytes MessageEncoder::message(Opcode type, ByteView payload, std::size_t fragmen
     opcode = Opcode::continuation;
     rsv = 0;
   } while (at < payload.size());
-  return out;
 }
 
 Bytes MessageEncoder::control(Opcode type, ByteView payload) {
+  Bytes out;
+  append_control(out, type, payload);
+  return out;
+}
+
+void MessageEncoder::append_control(Bytes& out, Opcode type, ByteView payload) {
   if (!is_control_opcode(static_cast<std::uint8_t>(type)) || payload.size() > max_control_payload) {
     throw std::invalid_argument("a control frame is ping, pong or close, with at most 125 bytes");
   }
-  Bytes out;
   append_frame(out, true, type, 0, payload);
-  return out;
 }
 
 }  // namespace wsprobe::codec

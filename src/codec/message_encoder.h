@@ -34,6 +34,9 @@ class MessageEncoder {
   // A ping, pong or close frame; the payload must be at most 125 bytes (our bug otherwise:
   // std::invalid_argument).
   Bytes control(Opcode type, ByteView payload);
+  // The same, appended to `out`: no buffer of its own per message.
+  void append_message(Bytes& out, Opcode type, ByteView payload, std::size_t fragment_size = 0, bool compress = true);
+  void append_control(Bytes& out, Opcode type, ByteView payload);
 
  private:
   void append_frame(Bytes& out, bool fin, Opcode opcode, std::uint8_t rsv, ByteView payload);

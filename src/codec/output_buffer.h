@@ -9,13 +9,20 @@ namespace wsprobe::codec {
 class OutputBuffer {
  public:
   void append(codec::ByteView bytes) {
+    codec::Bytes& tail = appendable();
+    tail.insert(tail.end(), bytes.begin(), bytes.end());
+  }
+
+  // The buffer itself, for a writer that appends to its end in place (frames built
+  // where they will be sent from). Only appends, please.
+  codec::Bytes& appendable() {
     // Dropping the sent front once it is most of the buffer keeps appends amortised
     // O(1) and the buffer no larger than twice what is unsent.
     if (sent_ > 0 && sent_ >= bytes_.size() / 2) {
       bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(sent_));
       sent_ = 0;
     }
-    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+    return bytes_;
   }
 
   codec::ByteView pending() const { return codec::ByteView(bytes_).subspan(sent_); }
