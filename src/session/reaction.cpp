@@ -155,12 +155,14 @@ void ReactionRecorder::ping_sent(codec::ByteView payload) {
 
 void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {
   if (outgoing) return;
+  // The Close's time is its frame's: taken before the frame is shown, which takes time.
+  last_frame_ms_ = now_ms();
   ++reaction_.frames_received;
   if (header.opcode == static_cast<std::uint8_t>(codec::Opcode::close) && !reaction_.close_payload) {
     reaction_.close_payload = codec::Bytes(preview.begin(), preview.end());
   }
   if (reaction_.received.size() >= max_traced_frames) return;
-  reaction_.received.push_back({header, codec::Bytes(preview.begin(), preview.end()), now_ms()});
+  reaction_.received.push_back({header, codec::Bytes(preview.begin(), preview.end()), last_frame_ms_});
   if (show_) show_(reaction_.received.back());
 }
 
@@ -171,7 +173,7 @@ void ReactionRecorder::pong(codec::ByteView payload) {
 void ReactionRecorder::close_received(const codec::CloseFrame& close) {
   reaction_.close = close;
   reaction_.close_answers_ours = reaction_.close_sent;
-  reaction_.close_ms = now_ms();
+  reaction_.close_ms = last_frame_ms_;
 }
 
 void ReactionRecorder::closed(const LiveClose& close) {

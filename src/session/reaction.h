@@ -95,6 +95,7 @@ class ReactionRecorder : public LiveObserver {
   Reaction& reaction_;
   std::function<void(const TracedFrame&)> show_;
   net::Clock::time_point sent_at_ = net::Clock::now();
+  double last_frame_ms_ = 0;  // when the latest frame from the server was read
 };
 
 }  // namespace wsprobe::session
