@@ -52,14 +52,4 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
   return exit_refused;
 }
 
-// The kind that ends a command with `code` (not exit_ok), for a verdict reported first.
-constexpr ErrorKind kind_for(ExitCode code) {
-  switch (code) {
-    case exit_usage: return ErrorKind::usage;
-    case exit_connect: return ErrorKind::connect;
-    case exit_timeout: return ErrorKind::timeout;
-    default: return ErrorKind::refused;
-  }
-}
-
 }  // namespace wsprobe

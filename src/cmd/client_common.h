@@ -18,6 +18,12 @@ net::ConnectSettings connect_settings(const cli::ClientOptions& options, const n
 // and the user's headers.
 codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, const net::WsUrl& url);
 
+// How verdicts read, for the help of the commands that print them.
+inline constexpr const char* verdict_help =
+    "Each verdict names a rule, its RFC section and its level (MUST, SHOULD, MAY): pass;\n"
+    "FAIL, a MUST broken (exit 1); non-strict, a SHOULD missed (exit 0, or 1 with --strict);\n"
+    "info, allowed and worth knowing. Every reaction an RFC allows passes.\n";
+
 // The point at which --timeout ends the command (started now), or never.
 net::Deadline command_deadline(const cli::ClientOptions& options, net::Clock::time_point started);
 

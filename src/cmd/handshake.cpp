@@ -95,7 +95,8 @@ cli::Run setup_handshake(CLI::App& app) {
       "  wsprobe handshake ws://127.0.0.1:9001/ --ws-version 99  # expect a refusal listing versions\n"
       "\n"
       "A request that breaks a rule on purpose (--ws-version other than 13, a malformed\n"
-      "--ws-key) passes when the server refuses it as RFC 6455 4.2 requires.\n");
+      "--ws-key) passes when the server refuses it as RFC 6455 4.2 requires.\n" +
+      std::string(verdict_help));
   return [options] {
     const auto reporter = output::make_handshake_reporter(options->output, stdout);
     try {

@@ -25,6 +25,23 @@ struct SendOptions {
   bool strict = false;
 };
 
+// The Close a crafted frame carries, as far as its payload says: a code when it has two
+// bytes or more, the rest as its reason.
+std::optional<codec::CloseFrame> crafted_close(const codec::BuiltFrame& frame) {
+  if (frame.header.opcode != static_cast<std::uint8_t>(codec::Opcode::close)) return std::nullopt;
+  codec::CloseFrame close;
+  if (frame.payload.size() >= 2) {
+    close.code = static_cast<std::uint16_t>(frame.payload[0] << 8 | frame.payload[1]);
+    close.reason = std::string(codec::as_chars(frame.payload.subspan(2)));
+  }
+  return close;
+}
+
+bool is_valid_ping(const codec::BuiltFrame& frame) {
+  return frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::ping) && frame.header.fin &&
+         frame.header.rsv == 0 && frame.payload.size() <= codec::max_control_payload;
+}
+
 // The payload of a --frame ...:@FILE spec.
 codec::Bytes read_spec_payload(const std::string& spec, const std::string& path) {
   cli::InputFile file = cli::read_input_file(path, codec::max_spec_payload);
@@ -73,21 +90,18 @@ int run_send(const SendOptions& options) {
     for (const codec::BuiltFrame& frame : codec::build_frames(spec)) {
       if (stopped()) break;
       reporter->sent(frame.header, frame.payload);
-      const bool close = frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::close);
+      const std::optional<codec::CloseFrame> close = crafted_close(frame);
       // Pongs are due to a valid Ping sent before our Close (5.5.2).
-      if (frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::ping) && frame.header.fin &&
-          frame.header.rsv == 0 && frame.payload.size() <= codec::max_control_payload &&
-          live.state() == session::ReadyState::open) {
-        recorder.ping_sent(frame.payload);
-      }
-      if (close) recorder.close_sent();
+      if (is_valid_ping(frame) && live.state() == session::ReadyState::open) recorder.ping_sent(frame.payload);
+      if (close) recorder.close_sent(close->code);
       std::size_t written = 0;  // a dribble may stop part way
       if (spec.dribble.count() == 0) {
         live.send_raw(frame.wire, close);
         written = frame.wire.size();
       } else {
         for (; written < frame.wire.size() && !stopped(); ++written) {
-          live.send_raw(codec::ByteView(frame.wire).subspan(written, 1), close && written + 1 == frame.wire.size());
+          const bool last = written + 1 == frame.wire.size();
+          live.send_raw(codec::ByteView(frame.wire).subspan(written, 1), last ? close : std::nullopt);
           read_until(std::min(deadline, net::Clock::now() + spec.dribble));
         }
       }
@@ -109,7 +123,7 @@ int run_send(const SendOptions& options) {
   }
   live.drop();
 
-  const auto expected = session::expected_violation(sent, engine.deflate);
+  const auto expected = session::expected_violation(sent, engine.deflate, options.client.max_message_size);
   if (timed_out) {
     reporter->finish(reaction, expected, {{}, "--timeout passed before the server's reaction was complete"},
                      exit_timeout);
@@ -140,6 +154,8 @@ cli::Run setup_send(CLI::App& app) {
       "FLAGs: fin=0|1, rsv1, rsv2, rsv3, mask=off|on|KEYHEX, len=N, len16, len64, fragments=N,\n"
       "dribble=DURATION, delay=DURATION. PAYLOAD: TEXT, hex:HEX (HH*N repeats), @FILE, repeat:N:TEXT;\n"
       "for close, CODE[:REASON]. The man page has the details.\n"
+      "\n" +
+      std::string(verdict_help) +
       "\n"
       "Examples:\n"
       "  wsprobe send ws://127.0.0.1:9001/ --frame 3:                       # reserved opcode: expect 1002\n"

@@ -67,7 +67,7 @@ int run_sse(const SseOptions& options) {
 
   const auto reporter = output::make_sse_reporter(options.output, stdout);
   const session::EventSourceResult result = session::run_event_source(settings, *reporter, net::stop_requested_on_signal());
-  if (result.exit_code != exit_ok) throw Error(kind_for(result.exit_code), result.error);  // after the report: why, on stderr
+  if (result.failure) throw Error(*result.failure, result.error);  // after the report: why, on stderr
   return exit_ok;
 }
 

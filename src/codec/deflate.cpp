@@ -140,11 +140,13 @@ std::optional<Violation> MessageInflater::inflate(ByteView compressed, Bytes& me
 }
 
 std::optional<Violation> MessageInflater::finish_message(Bytes& message) {
-  tail_kept_ = at_block_boundary_ && std::equal(last_bytes_.begin(), last_bytes_.end(), sync_flush_tail.begin());
+  // Data that ended on a block boundary at a byte's end is whole: appending the tail
+  // would leave a stored block half read, and the next message's data in disorder. Bits
+  // left in the last byte (after a partial flush) are where the tail's block begins.
+  const bool whole = at_block_boundary_ && bits_held_ == 0;
+  tail_kept_ = whole && std::equal(last_bytes_.begin(), last_bytes_.end(), sync_flush_tail.begin());
   last_bytes_ = {};
-  // Appending the tail to data that already ended on a block boundary would leave a
-  // stored block half read, and the next message's window in disorder.
-  if (!at_block_boundary_) {
+  if (!whole) {
     if (std::optional<Violation> violation = run(sync_flush_tail, message)) return violation;
     if (!at_block_boundary_) return Violation{Rule::deflate_corrupt_data, "the message ends inside a deflate block"};
   }
@@ -182,8 +184,10 @@ std::optional<Violation> MessageInflater::run(ByteView compressed, Bytes& messag
     if (status == Z_STREAM_END) {
       restart_stream();
       at_block_boundary_ = true;
+      bits_held_ = 0;
     } else {
       at_block_boundary_ = (z.data_type & 128) != 0;  // zlib waits for the next block's header
+      bits_held_ = z.data_type & 7;                    // the last byte's bits not yet used
     }
     if (!output_full && z.avail_in == 0 && handed_over == compressed.size()) return std::nullopt;
   }

@@ -90,6 +90,7 @@ class MessageInflater {
   std::uint64_t max_message_size_;
   std::unique_ptr<z_stream_s, detail::EndInflate> stream_;
   bool at_block_boundary_ = true;
+  int bits_held_ = 0;  // bits of the last byte zlib holds unread
   std::array<std::uint8_t, 4> last_bytes_{};  // the message's last compressed bytes
   bool tail_kept_ = false;
 };

@@ -55,14 +55,17 @@ void ConnectionEngine::receive_eof(TcpEnd how, EngineTime now, std::string error
 }
 
 void ConnectionEngine::advance(EngineTime now) {
-  if (state_ == EngineState::closed || close_transport_ || !close_deadline_ || now < *close_deadline_) return;
-  // The peer's part of the closing handshake did not come in time: we close TCP.
-  record_.timed_out = true;
+  if (state_ == EngineState::closed || !close_deadline_ || now < *close_deadline_ || given_up_) return;
+  // The peer's part of the closing handshake did not come in time, or it did not read
+  // what we still had to send: we give up and close TCP. What is unsent by now stays so.
+  given_up_ = true;
+  if (!close_transport_) record_.timed_out = true;
   close_transport_ = true;
+  output_.consume(output_.size());
 }
 
 std::optional<EngineTime> ConnectionEngine::next_deadline() const {
-  if (state_ == EngineState::closed || close_transport_) return std::nullopt;
+  if (state_ == EngineState::closed || given_up_) return std::nullopt;
   return close_deadline_;
 }
 
@@ -91,12 +94,14 @@ void ConnectionEngine::close(std::optional<std::uint16_t> code, std::string_view
   closing_started(now);
 }
 
-void ConnectionEngine::send_raw(ByteView frames, bool carries_close, EngineTime now) {
+void ConnectionEngine::send_raw(ByteView frames, const std::optional<CloseFrame>& close, EngineTime now) {
   if (state_ == EngineState::closed) return;
   if (options_.trace_frames) trace_outgoing(frames);
   output_.append(frames);
-  if (!carries_close || record_.sent) return;
+  if (!close || record_.sent) return;
   record_.sent = true;
+  record_.sent_code = close->code;
+  record_.sent_reason = close->reason;
   if (state_ == EngineState::open) closing_started(now);
   if (record_.received) both_closes_exchanged();
 }

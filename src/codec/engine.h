@@ -124,8 +124,9 @@ class ConnectionEngine : private MessageHandler {
   // Starts the closing handshake, once; no code sends an empty Close.
   void close(std::optional<std::uint16_t> code, std::string_view reason, EngineTime now);
   // Frames written exactly as crafted (wsprobe send): queued as they are, whatever the
-  // state. `carries_close`: they include a Close frame, which starts the handshake.
-  void send_raw(ByteView frames, bool carries_close, EngineTime now);
+  // state. `close`: they include a Close frame (with this code and reason, as far as
+  // its payload says), which starts the handshake.
+  void send_raw(ByteView frames, const std::optional<CloseFrame>& close, EngineTime now);
   // Ends without a closing handshake (--no-close, a dead peer): the caller closes TCP.
   void drop(EngineTime now);
 
@@ -134,6 +135,8 @@ class ConnectionEngine : private MessageHandler {
   const OutputBuffer& output() const { return output_; }
   // TCP should be closed by us once output() is empty: a failed connection, a server
   // after the closing handshake, a client whose closing handshake timed out, a drop.
+  // The close deadline bounds the wait for output() to drain too: a peer that does not
+  // read cannot hold a closing connection open.
   bool should_close_transport() const { return close_transport_; }
 
   EngineState state() const { return state_; }
@@ -167,6 +170,7 @@ class ConnectionEngine : private MessageHandler {
   EngineState state_ = EngineState::open;
   CloseRecord record_;
   bool close_transport_ = false;
+  bool given_up_ = false;  // the close deadline passed: unsent output was dropped
   std::optional<EngineTime> close_started_;  // our Close queued
   std::optional<EngineTime> close_deadline_;
   EngineTime now_{};  // of the call being handled

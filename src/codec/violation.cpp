@@ -19,7 +19,7 @@ constexpr std::array rules = {
     RuleInfo{"frame.server-masked", "RFC 6455 5.1", Level::must, 1002, 0, Level::must, "server frame masked"},
     RuleInfo{"message.orphan-continuation", "RFC 6455 5.4", Level::must, 1002, 0, Level::must, "continuation frame with no message started"},
     RuleInfo{"message.interleaved", "RFC 6455 5.4", Level::must, 1002, 0, Level::must, "new data frame inside a fragmented message"},
-    RuleInfo{"message.too-big", "RFC 6455 10.4", Level::must, 1009, 0, Level::must, "message larger than the limit"},
+    RuleInfo{"message.too-big", "RFC 6455 10.4", Level::must, 1009, 0, Level::may, "message larger than the limit"},
     RuleInfo{"message.invalid-utf8", "RFC 6455 8.1", Level::must, 1007, 0, Level::must, "text message is not valid UTF-8"},
     RuleInfo{"message.after-close", "RFC 6455 5.5.1", Level::must, 1002, 0, Level::must, "data frame sent after a Close frame"},
     RuleInfo{"close.one-byte-payload", "RFC 6455 5.5.1", Level::must, 1002, 0, Level::must, "close payload of one byte"},

@@ -95,16 +95,15 @@ class HumanReporter : public HandshakeReporter {
 
   void closed(std::uint16_t sent_code, const session::CloseExchange& close) override {
     std::string text = fmt::format("close: sent {}", sent_code);
-    if (close.violation) {
-      text += "; " + style_.bad("server broke a rule: " + close.violation->describe());
-    } else if (close.server_close) {
+    if (close.server_close) {
       const auto& frame = *close.server_close;
       text += frame.code ? fmt::format("; server answered {} \"{}\"", *frame.code, peer(frame.reason))
                          : "; server answered with an empty Close";
       text += fmt::format(" after {:.2f} ms", close.close_ms.value_or(0));
-    } else {
+    } else if (!close.violation) {
       text += "; " + style_.bad("server sent no Close");
     }
+    if (close.violation) text += "; " + style_.bad("server broke a rule: " + close.violation->describe());
     switch (close.tcp) {
       case session::TcpEnd::closed_by_peer:
         text += fmt::format("; TCP closed by server after {:.2f} ms", close.tcp_end_ms.value_or(0));
@@ -113,8 +112,10 @@ class HumanReporter : public HandshakeReporter {
         text += "; TCP reset (" + close.tcp_error + ")";
         break;
       case session::TcpEnd::left_open:
-      case session::TcpEnd::closed_by_us:
         text += "; TCP left open by server";
+        break;
+      case session::TcpEnd::closed_by_us:
+        text += "; TCP closed by us (the connection failed)";
         break;
     }
     if (close.messages_before_close) text += fmt::format("; {} messages came first", close.messages_before_close);

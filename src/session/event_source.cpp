@@ -128,30 +128,33 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   }
 
   EventSourceResult finish(EndReason reason, std::uint64_t reconnects) {
-    ExitCode code = exit_ok;
+    std::optional<ErrorKind> failure;
     switch (reason) {
       case EndReason::max_events:
       case EndReason::duration:
       case EndReason::interrupted:
         break;
       case EndReason::no_content:
-        code = health_.summary().events > 0 ? exit_ok : exit_refused;
+        if (health_.summary().events == 0) failure = ErrorKind::refused;
         break;
       case EndReason::failed:
-        code = exit_refused;
+        failure = ErrorKind::refused;
         break;
       case EndReason::gave_up:
-        code = gave_up_without_connecting_ ? exit_connect : exit_refused;
+        failure = gave_up_without_connecting_ ? ErrorKind::connect : ErrorKind::refused;
         break;
       case EndReason::timed_out:
-        code = exit_timeout;
+        failure = ErrorKind::timeout;
         break;
     }
-    observer_.end(reason, health_.summary(), reconnects, code);
-    if (code == exit_ok) return {};
-    if (reason == EndReason::timed_out) return {code, "--timeout passed"};
-    if (reason == EndReason::gave_up) return {code, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
-    return {code, last_error_};
+    // The report carries the exit status the contract gives that kind of failure.
+    observer_.end(reason, health_.summary(), reconnects, failure ? exit_code_for(*failure) : exit_ok);
+    if (!failure) return {};
+    if (reason == EndReason::timed_out) return {failure, "--timeout passed"};
+    if (reason == EndReason::gave_up) {
+      return {failure, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
+    }
+    return {failure, last_error_};
   }
 
   void error(const std::string& why, bool reconnecting) {

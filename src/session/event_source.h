@@ -56,11 +56,11 @@ class EventSourceObserver {
 };
 
 struct EventSourceResult {
-  ExitCode exit_code = exit_ok;
-  std::string error;  // with a nonzero exit code: why, in one line
+  std::optional<ErrorKind> failure;  // what kind of failure ended the run, if one did
+  std::string error;                 // with a failure: why, in one line
 };
 
-// Runs until a bound ends it; returns the exit code (also reported to `observer`).
+// Runs until a bound ends it; returns how it ended (also reported to `observer`).
 EventSourceResult run_event_source(const EventSourceSettings& settings, EventSourceObserver& observer,
                                    const std::atomic<bool>& interrupted);
 

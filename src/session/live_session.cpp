@@ -90,8 +90,8 @@ void LiveSession::send_pong(codec::ByteView payload) {
   settle();
 }
 
-void LiveSession::send_raw(codec::ByteView frames, bool carries_close) {
-  engine_.send_raw(frames, carries_close, net::Clock::now());
+void LiveSession::send_raw(codec::ByteView frames, const std::optional<codec::CloseFrame>& close) {
+  engine_.send_raw(frames, close, net::Clock::now());
   settle();
 }
 

@@ -57,8 +57,8 @@ class LiveSession : private codec::EngineHandler {
   void send_message(codec::Opcode type, codec::ByteView payload);
   void send_ping(codec::ByteView payload);
   void send_pong(codec::ByteView payload);
-  // Frames exactly as crafted; `carries_close`: they include a Close.
-  void send_raw(codec::ByteView frames, bool carries_close);
+  // Frames exactly as crafted; `close`: they include this Close.
+  void send_raw(codec::ByteView frames, const std::optional<codec::CloseFrame>& close);
   // Starts the closing handshake (once).
   void close(std::uint16_t code, const std::string& reason);
   // Closes TCP without a closing handshake.

@@ -58,13 +58,18 @@ Seen seen(const Reaction& reaction) {
 
 // Frames that break `expected`: the server must fail the connection, with a Close that
 // fits (SHOULD, 7.1.7) or without one.
-void judge_breach(const codec::Violation& expected, const Seen& what, Judgement& out) {
+void judge_breach(const codec::Violation& expected, const Reaction& reaction, Seen what, Judgement& out) {
   const codec::RuleInfo& info = codec::rule_info(expected.rule);
+  // A Close that only echoes a Close of ours, with a code that does not fit the rule, is
+  // no reaction to the frames that broke it.
+  if (what.close && reaction.close_answers_ours && !(what.close->code && info.fits(*what.close->code))) {
+    what = Seen{std::nullopt, false, "only an echo of our Close"};
+  }
   const std::string broken = fmt::format("{} ({})", info.section, info.summary);
-  Verdict reaction{expected.rule, Outcome::pass, fmt::format("the connection failed, with a Close {}", fitting_codes(info)),
+  Verdict verdict{expected.rule, Outcome::pass, fmt::format("the connection failed, with a Close {}", fitting_codes(info)),
                    what.text, expected.detail};
   if (what.close || what.tcp_ended) {
-    out.verdicts.push_back(reaction);
+    out.verdicts.push_back(verdict);
     if (what.close && !(what.close->code && info.fits(*what.close->code))) {
       out.verdicts.push_back({Rule::close_code_fitting, Outcome::non_strict, "a Close with " + fitting_codes(info),
                               close_text(*what.close), "for " + broken});
@@ -76,10 +81,10 @@ void judge_breach(const codec::Violation& expected, const Seen& what, Judgement&
     return;
   }
   // A rule that binds only the sender may be accepted.
-  reaction.outcome = codec::missed(info.rejection);
-  reaction.detail = info.rejection == codec::Level::may ? "the rule binds the sender; a receiver may accept"
+  verdict.outcome = codec::missed(info.rejection);
+  verdict.detail = info.rejection == codec::Level::may ? "the rule binds the sender; a receiver may accept"
                                                         : expected.detail;
-  out.verdicts.push_back(reaction);
+  out.verdicts.push_back(verdict);
   out.summary = fmt::format("server did not react to frames that break {}", broken);
 }
 
@@ -102,28 +107,31 @@ void judge_valid(const Reaction& reaction, const Seen& what, Judgement& out) {
 void judge_pongs(const Reaction& reaction, Judgement& out) {
   if (!reaction.last_ping) return;
   const std::string payload(codec::as_chars(*reaction.last_ping));
-  if (reaction.pongs_after_ping.empty()) {
-    if (reaction.close && !reaction.ended_by_us) return;  // the server closed instead: its Close came first
-    out.verdicts.push_back({Rule::pong_missing, Outcome::fail, "a Pong", std::nullopt, "to a Ping of " +
-                            std::to_string(payload.size()) + " bytes"});
-    out.summary = "server sent no Pong to our Ping (RFC 6455 5.5.2)";
+  if (reaction.pongs_after_ping == 0) {
+    // Only a Close received excuses the Pong; a server that closed on its own, its Close
+    // crossing our Ping, is in a corner the RFC leaves open: non-strict.
+    const bool closed_on_its_own = reaction.close && !reaction.ended_by_us && !reaction.close_answers_ours;
+    out.verdicts.push_back({Rule::pong_missing, closed_on_its_own ? Outcome::non_strict : Outcome::fail, "a Pong",
+                            std::nullopt, "to a Ping of " + std::to_string(payload.size()) + " bytes"});
+    if (!closed_on_its_own) out.summary = "server sent no Pong to our Ping (RFC 6455 5.5.2)";
     return;
   }
-  const bool echoed = std::any_of(reaction.pongs_after_ping.begin(), reaction.pongs_after_ping.end(),
-                                  [&](const codec::Bytes& pong) { return codec::as_chars(pong) == payload; });
-  const codec::Bytes& last = reaction.pongs_after_ping.back();
+  const bool echoed = reaction.ping_echoed;
   out.verdicts.push_back({Rule::pong_payload, echoed ? Outcome::pass : Outcome::fail, payload,
-                          std::string(codec::as_chars(echoed ? *reaction.last_ping : last)), ""});
+                          std::string(codec::as_chars(echoed ? *reaction.last_ping : reaction.last_pong)), ""});
   if (!echoed) out.summary = "server's Pong does not echo our Ping's data (RFC 6455 5.5.3)";
 }
 
 }  // namespace
 
 std::optional<codec::Violation> expected_violation(codec::ByteView sent,
-                                                  const std::optional<codec::DeflateAgreement>& deflate) {
+                                                  const std::optional<codec::DeflateAgreement>& deflate,
+                                                  std::uint64_t max_message_size) {
   FirstViolation first;
   codec::Bytes copy(sent.begin(), sent.end());  // the assembler unmasks in place
-  codec::MessageAssembler({.from = codec::Role::client, .deflate = deflate}, first).feed(copy);
+  codec::MessageAssembler({.from = codec::Role::client, .max_message_size = max_message_size, .deflate = deflate},
+                          first)
+      .feed(copy);
   return first.violation;
 }
 
@@ -131,7 +139,7 @@ Judgement judge(const std::optional<codec::Violation>& expected, const Reaction&
   Judgement out;
   const Seen what = seen(reaction);
   if (expected) {
-    judge_breach(*expected, what, out);
+    judge_breach(*expected, reaction, what, out);
   } else {
     judge_valid(reaction, what, out);
     judge_pongs(reaction, out);
@@ -150,7 +158,8 @@ Judgement judge(const std::optional<codec::Violation>& expected, const Reaction&
 
 void ReactionRecorder::ping_sent(codec::ByteView payload) {
   reaction_.last_ping = codec::Bytes(payload.begin(), payload.end());
-  reaction_.pongs_after_ping.clear();
+  reaction_.pongs_after_ping = 0;
+  reaction_.ping_echoed = false;
 }
 
 void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {
@@ -167,12 +176,22 @@ void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, co
 }
 
 void ReactionRecorder::pong(codec::ByteView payload) {
-  if (reaction_.last_ping) reaction_.pongs_after_ping.emplace_back(payload.begin(), payload.end());
+  if (!reaction_.last_ping) return;
+  ++reaction_.pongs_after_ping;
+  reaction_.ping_echoed = reaction_.ping_echoed || codec::as_chars(payload) == codec::as_chars(*reaction_.last_ping);
+  reaction_.last_pong.assign(payload.begin(), payload.end());
+}
+
+void ReactionRecorder::note(const codec::Violation& note) {
+  for (const codec::Violation& kept : reaction_.notes) {
+    if (kept.rule == note.rule) return;
+  }
+  reaction_.notes.push_back(note);
 }
 
 void ReactionRecorder::close_received(const codec::CloseFrame& close) {
   reaction_.close = close;
-  reaction_.close_answers_ours = reaction_.close_sent;
+  reaction_.close_answers_ours = our_close_ && *our_close_ == close.code.value_or(0);
   reaction_.close_ms = last_frame_ms_;
 }
 

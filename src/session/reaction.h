@@ -31,10 +31,9 @@ struct Reaction {
   // The start of the server's first Close frame as it came, valid or not.
   std::optional<codec::Bytes> close_payload;
   std::optional<double> close_ms;  // our latest frame sent -> the server's Close
-  bool close_sent = false;         // one of our frames was a Close
-  bool close_answers_ours = false;  // the server's Close came after ours: it answers it
+  bool close_answers_ours = false;  // the server's Close came after ours, with its code: an echo
   std::optional<codec::Violation> violation;  // the server broke a rule itself
-  std::vector<codec::Violation> notes;        // what it may do, worth a note
+  std::vector<codec::Violation> notes;        // what it may do, worth a note: one per rule
   TcpEnd tcp = TcpEnd::left_open;
   std::optional<double> tcp_ms;  // our latest frame sent -> TCP closed or reset
   std::string tcp_error;
@@ -42,15 +41,18 @@ struct Reaction {
   // handshake: its Close and end of TCP answer ours, not the frames judged.
   bool ended_by_us = false;
   // Our latest valid Ping's payload, and the pongs that came after it (5.5.3 lets a
-  // server answer only the latest ping).
+  // server answer only the latest ping): whether one echoed it, and the last one.
   std::optional<codec::Bytes> last_ping;
-  std::vector<codec::Bytes> pongs_after_ping;
+  std::uint64_t pongs_after_ping = 0;
+  bool ping_echoed = false;
+  codec::Bytes last_pong;
 };
 
 // The first rule our own bytes break when read as a server reads a client's frames,
 // or nullopt for valid frames. `deflate`: what the handshake negotiated.
 std::optional<codec::Violation> expected_violation(codec::ByteView sent,
-                                                  const std::optional<codec::DeflateAgreement>& deflate);
+                                                  const std::optional<codec::DeflateAgreement>& deflate,
+                                                  std::uint64_t max_message_size);
 
 struct Judgement {
   std::vector<codec::Verdict> verdicts;
@@ -76,8 +78,9 @@ class ReactionRecorder : public LiveObserver {
   void frame_sent() { sent_at_ = net::Clock::now(); }
   // A valid Ping of ours went out: pongs from now on answer it.
   void ping_sent(codec::ByteView payload);
-  // A Close of ours went out: the server's Close from now on answers it.
-  void close_sent() { reaction_.close_sent = true; }
+  // A Close of ours went out, with this code: a server's Close with the same code
+  // from now on is its echo.
+  void close_sent(std::optional<std::uint16_t> code) { our_close_ = code.value_or(0); }
 
   void state(ReadyState) override {}
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
@@ -86,7 +89,7 @@ class ReactionRecorder : public LiveObserver {
   void pong(codec::ByteView payload) override;
   void close_received(const codec::CloseFrame& close) override;
   void violation(const codec::Violation& violation) override { reaction_.violation = violation; }
-  void note(const codec::Violation& note) override { reaction_.notes.push_back(note); }
+  void note(const codec::Violation& note) override;
   void closed(const LiveClose& close) override;
 
  private:
@@ -96,6 +99,7 @@ class ReactionRecorder : public LiveObserver {
   std::function<void(const TracedFrame&)> show_;
   net::Clock::time_point sent_at_ = net::Clock::now();
   double last_frame_ms_ = 0;  // when the latest frame from the server was read
+  std::optional<std::uint16_t> our_close_;  // the code of our Close, 0 without one
 };
 
 }  // namespace wsprobe::session

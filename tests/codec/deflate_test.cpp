@@ -219,6 +219,18 @@ TEST(MessageInflater, CorruptDataIsAViolation) {
   EXPECT_EQ(inflated("0a c9 48 55 28"), "violation deflate.corrupt-data (the message ends inside a deflate block)");
 }
 
+// A message whose data stops right after a block's end code, inside a byte, is not
+// what 7.2.1 sends (its data ends inside an empty stored block's header): the tail
+// appended as 7.2.2 asks cannot complete a block there, and the message fails.
+TEST(MessageInflater, DataCutAfterAnEndCodeInsideAByteDoesNotInflateToItsEnd) {
+  for (std::vector<Bytes> chunks : test::chunkings(from_hex("f2 00 11 00"))) {
+    MessageInflater inflater(takeover, no_limit);
+    inflate_message(inflater, from_hex("f2 48 cd c9 c9 07 00"));
+    EXPECT_EQ(inflate_chunks(inflater, chunks), "violation deflate.corrupt-data (the message ends inside a deflate block)")
+        << test::describe_chunking(chunks);
+  }
+}
+
 // A message is judged by whether it inflates to its end (RFC 7692 7.2.1 lets a sender
 // end with a BFINAL block, 7.2.3.3; and a kept 00 00 ff ff tail is one more empty
 // block): both are whole messages, and the next message still inflates.
@@ -229,7 +241,7 @@ TEST(MessageInflater, MessagesThatInflateToTheirEndAreWhole) {
       EXPECT_EQ(inflate_chunks(inflater, chunks), "Hello") << hex << " " << test::describe_chunking(chunks);
       EXPECT_EQ(inflater.tail_kept(), std::string_view(hex).ends_with("ff ff")) << hex;
       // "Hello" again, referring back into the window: the window is in order.
-      EXPECT_EQ(inflate_message(inflater, from_hex("f2 00 11 00")), "Hello") << hex;
+      EXPECT_EQ(inflate_message(inflater, from_hex("f2 00 11 00 00")), "Hello") << hex;  // RFC 7692 7.2.3.2
     }
   }
 }

@@ -104,6 +104,7 @@ Session run(const EngineOptions& options, const Bytes& input,
     EXPECT_EQ(session.events, first->events) << test::describe_chunking(chunks);
     EXPECT_EQ(session.sent, first->sent) << test::describe_chunking(chunks);
     EXPECT_EQ(session.state, first->state) << test::describe_chunking(chunks);
+    EXPECT_EQ(session.close_transport, first->close_transport) << test::describe_chunking(chunks);
   }
   return *first;
 }
@@ -238,13 +239,47 @@ TEST(ConnectionEngine, CraftedCloseStartsTheHandshake) {
   Recorder recorder;
   ConnectionEngine engine(client, recorder);
   const Bytes crafted = close_frame(3000, true);
-  engine.send_raw(crafted, true, t0);
+  engine.send_raw(crafted, CloseFrame{3000, ""}, t0);
   EXPECT_EQ(engine.state(), EngineState::closing);
   Bytes echo = close_frame(3000);
   engine.receive_data(echo, t0 + milliseconds(1));
   EXPECT_EQ(sent_by(engine), (Lines{"close 3000"}));  // the crafted one, no second Close
   engine.receive_eof(TcpEnd::closed_by_peer, t0 + milliseconds(2));
   EXPECT_TRUE(engine.close_record().was_clean());
+  EXPECT_EQ(engine.close_record().sent_code, 3000);
+}
+
+// A peer that does not read cannot hold a closing connection: at the close deadline the
+// unsent output is dropped and TCP is to be closed.
+TEST(ConnectionEngine, TheCloseDeadlineBoundsOutputThatCannotLeave) {
+  Recorder recorder;
+  ConnectionEngine engine({.role = Role::client, .close_timeout = milliseconds(100)}, recorder);
+  engine.send_message(Opcode::binary, Bytes(1 << 20, 0x41));
+  engine.close(1000, "", t0);
+  EXPECT_FALSE(engine.output().empty());
+  engine.advance(t0 + milliseconds(100));
+  EXPECT_TRUE(engine.output().empty());
+  EXPECT_TRUE(engine.should_close_transport());
+  EXPECT_TRUE(engine.close_record().timed_out);
+}
+
+// RFC 7692 7.2.1: a message may end with a BFINAL block, and a sender may keep the
+// 00 00 ff ff tail; both are whole messages, the kept tail a note.
+TEST(ConnectionEngine, CompressedMessagesThatInflateToTheirEndAreWhole) {
+  const EngineOptions deflating{.role = Role::client, .deflate = DeflateAgreement{}};
+  class Notes : public Recorder {
+   public:
+    void on_note(const Violation& note) override { events.push_back("note " + std::string(rule_info(note.rule).id)); }
+  };
+  for (const auto& [hex, events] : {std::pair<const char*, Lines>{"c1 07 f3 48 cd c9 c9 07 00", {"text Hello"}},
+                                    {"c1 0b f2 48 cd c9 c9 07 00 00 00 ff ff", {"note deflate.tail-kept", "text Hello"}}}) {
+    for (std::vector<Bytes> chunks : test::chunkings(from_hex(hex))) {
+      Notes notes;
+      ConnectionEngine engine(deflating, notes);
+      for (Bytes& chunk : chunks) engine.receive_data(chunk, t0);
+      EXPECT_EQ(notes.events, events) << hex << " " << test::describe_chunking(chunks);
+    }
+  }
 }
 
 TEST(ConnectionEngine, DropEndsAtOnceWithoutAClose) {

@@ -44,7 +44,7 @@ Run run_client(ByteView frames, std::size_t read_size, const EngineOptions& opti
   ConnectionEngine engine(options, recorder);
   Bytes copy(frames.begin(), frames.end());
   EngineTime now = t0;
-  if (use == 1) engine.send_raw(as_bytes("\x88\x82\x01\x02\x03\x04\x02\xea"), true, now);
+  if (use == 1) engine.send_raw(as_bytes("\x88\x82\x01\x02\x03\x04\x02\xea"), CloseFrame{1000, ""}, now);
   for (std::size_t at = 0; at < copy.size(); at += read_size) {
     if (use == 2) engine.send_ping(as_bytes("1"));
     const std::size_t length = std::min(read_size, copy.size() - at);

@@ -58,11 +58,24 @@ class CloseCodes(unittest.TestCase):
                         self.assertEqual(report["close"]["code"], code)
                         self.assertEqual(outcomes(report), {"reaction.valid-frames-refused": "pass"})
 
+    def test_a_close_that_only_echoes_ours_is_no_reaction(self):
+        # accept-any answers a Close with Close 1000 and nothing else.
+        with python_peer("bad_server.py", "accept-any") as lax:
+            ignored, ignored_report = send(lax.url, "3:", "close:1000")
+            silent, silent_report = send(lax.url, "ping:abc", "close:1000")
+        self.assertEqual(ignored.returncode, 1, ignored_report["summary"])
+        self.assertEqual(outcomes(ignored_report), {"frame.reserved-opcode": "fail"})
+        self.assertEqual(silent.returncode, 1, silent_report["summary"])
+        self.assertEqual(outcomes(silent_report)["pong.missing"], "fail")
+
     def test_valid_frames_failed_as_a_protocol_error_fail(self):
         with python_peer("bad_server.py", "frames", "880203ea") as peer:  # Close 1002 at once
             result, report = send(peer.url, "text:fine")
+            with_close, with_close_report = send(peer.url, "text:fine", "close:1000")  # 1002 is no echo of 1000
         self.assertEqual(result.returncode, 1)
         self.assertEqual(outcomes(report), {"reaction.valid-frames-refused": "fail"})
+        self.assertEqual(with_close.returncode, 1)
+        self.assertEqual(outcomes(with_close_report), {"reaction.valid-frames-refused": "fail"})
 
 
 class FramesAfterTheServersClose(unittest.TestCase):
