@@ -244,7 +244,8 @@ class JsonReporter : public HandshakeReporter {
     json_.field("received_code", frame && frame->code ? std::optional<int>(*frame->code) : std::nullopt);
     json_.field("received_reason", frame ? std::optional<std::string>(frame->reason) : std::nullopt);
     json_.field("close_ms", close.close_ms).field("tcp", session::tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms);
-    json_.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
+    json_.key("violation");
+    write_violation(json_, close.violation);
     json_.field("messages_before_close", std::uint64_t{close.messages_before_close}).end_object();
   }
 

@@ -8,6 +8,7 @@
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"
+#include "output/verdict_text.h"
 
 namespace wsprobe::output {
 namespace {
@@ -132,7 +133,8 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
     json.field("server_first", close.peer_first).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
-    json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
+    json.key("violation");
+    write_violation(json, close.violation);
     emit_json_line(json, out_);
   }
   void pong_matched(std::uint64_t sequence, double rtt_ms) override {
@@ -148,9 +150,8 @@ class JsonHeartbeat : public session::HeartbeatReporter {
   void ping_lost(std::uint64_t sequence, double after_ms) override {
     JsonWriter json = json_event("lost");
     json.field("seq", sequence).field("after_ms", after_ms);
-    const auto& rule = codec::rule_info(codec::Rule::pong_missing);
-    json.key("violation").begin_object().field("rule", rule.id).field("section", rule.section);
-    json.field("level", codec::level_name(rule.level)).field("text", rule.summary).end_object();
+    json.key("violation");
+    write_violation(json, codec::Rule::pong_missing);
     emit_json_line(json, out_);
   }
   void server_ping(double at_ms) override {

@@ -11,6 +11,7 @@
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"
+#include "output/verdict_text.h"
 
 namespace wsprobe::output {
 namespace {
@@ -167,7 +168,8 @@ class JsonLive : public LiveReporter {
     json.field("server_first", close.peer_first).field("handshake_completed", close.handshake_completed());
     json.field("tcp", session::tcp_end_name(close.tcp)).field("event_code", int{close.event_code()});
     json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
-    json.field("violation", close.violation ? std::optional<std::string>(close.violation->describe()) : std::nullopt);
+    json.key("violation");
+    write_violation(json, close.violation);
     emit_json_line(json, out_);
   }
   void note(const std::string& text) override {

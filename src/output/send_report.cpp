@@ -96,7 +96,7 @@ class JsonSend : public SendReporter {
     close_fields(json, reaction);
     json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
     json.key("server_violation");
-    violation_object(json, reaction.violation);
+    write_violation(json, reaction.violation);
     json.key("expected");
     if (expected) {
       const auto& rule = codec::rule_info(expected->rule);
@@ -120,16 +120,6 @@ class JsonSend : public SendReporter {
   }
 
  private:
-  static void violation_object(JsonWriter& json, const std::optional<codec::Violation>& violation) {
-    if (!violation) {
-      json.null();
-      return;
-    }
-    const auto& rule = codec::rule_info(violation->rule);
-    json.begin_object().field("rule", rule.id).field("section", rule.section);
-    json.field("level", codec::level_name(rule.level)).field("text", violation->describe()).end_object();
-  }
-
   // The server's Close as it came: a valid one's code and reason, or an invalid one's
   // raw code and the rule it breaks.
   static void close_fields(JsonWriter& json, const session::Reaction& reaction) {
@@ -148,7 +138,7 @@ class JsonSend : public SendReporter {
     json.field("valid", reaction.close.has_value()).field("close_ms", reaction.close_ms);
     const bool close_rule = reaction.violation && codec::rule_info(reaction.violation->rule).id.starts_with("close.");
     json.key("violation");
-    violation_object(json, close_rule && !reaction.close ? reaction.violation : std::nullopt);
+    write_violation(json, close_rule && !reaction.close ? reaction.violation : std::nullopt);
     json.end_object();
   }
 

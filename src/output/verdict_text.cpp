@@ -55,4 +55,18 @@ void write_verdicts(JsonWriter& json, std::span<const codec::Verdict> verdicts) 
   json.end_array();
 }
 
+void write_violation(JsonWriter& json, const std::optional<codec::Violation>& violation) {
+  if (!violation) {
+    json.null();
+    return;
+  }
+  const auto& info = codec::rule_info(violation->rule);
+  json.begin_object().field("rule", info.id).field("section", info.section);
+  json.field("level", codec::level_name(info.level)).field("text", violation->describe()).end_object();
+}
+
+void write_violation(JsonWriter& json, codec::Rule rule) {
+  write_violation(json, codec::Violation{rule, ""});
+}
+
 }  // namespace wsprobe::output

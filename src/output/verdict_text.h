@@ -26,4 +26,10 @@ std::size_t id_width(std::span<const codec::Verdict> verdicts);
 void write_verdict(JsonWriter& json, const codec::Verdict& verdict);
 void write_verdicts(JsonWriter& json, std::span<const codec::Verdict> verdicts);
 
+// A rule broken, as every JSON record shows it: {"rule", "section", "level", "text"},
+// or null.
+void write_violation(JsonWriter& json, const std::optional<codec::Violation>& violation);
+// The same for a rule id alone, with its summary as the text.
+void write_violation(JsonWriter& json, codec::Rule rule);
+
 }  // namespace wsprobe::output

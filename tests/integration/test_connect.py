@@ -156,7 +156,7 @@ class BrokenServers(unittest.TestCase):
                 lines = json_lines(result)
                 self.assertEqual(of_type(lines, "message")[0]["data"], "ok")
                 close, = of_type(lines, "close")
-                self.assertIn(section, close["violation"])
+                self.assertIn(section, close["violation"]["text"])
                 self.assertEqual(close["sent_code"], code)
 
     def test_data_after_the_servers_close_is_a_violation(self):
@@ -164,7 +164,8 @@ class BrokenServers(unittest.TestCase):
             result = connect(peer.url, "--no-stdin", "--json")
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["code"], 1000)
-        self.assertIn("RFC 6455 5.5.1: data frame sent after a Close frame", close["violation"])
+        self.assertIn("RFC 6455 5.5.1: data frame sent after a Close frame", close["violation"]["text"])
+        self.assertEqual((close["violation"]["rule"], close["violation"]["level"]), ("message.after-close", "MUST"))
         self.assertEqual(result.returncode, 1)
 
     def test_raw_prints_every_byte_of_a_message_nul_included(self):

@@ -85,7 +85,7 @@ class BrokenCompressingServers(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["sent_code"], 1009)
-        self.assertIn("RFC 6455 10.4", close["violation"])
+        self.assertIn("RFC 6455 10.4", close["violation"]["text"])
 
     def test_corrupt_compressed_data_fails_with_1007(self):
         corrupt = bytes([0xC2, 0x04, 0xFF, 0xFF, 0xFF, 0xFF])
@@ -93,13 +93,13 @@ class BrokenCompressingServers(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["sent_code"], 1007)
-        self.assertIn("RFC 7692", close["violation"])
+        self.assertIn("RFC 7692", close["violation"]["text"])
 
     def test_rsv1_on_a_control_frame_fails_with_1002(self):
         result = self.connect(bytes([0xC9, 0x00]))
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["sent_code"], 1002)
-        self.assertIn("RFC 7692 6.1", close["violation"])
+        self.assertIn("RFC 7692 6.1", close["violation"]["text"])
 
     def test_a_good_compressed_message_is_inflated(self):
         result = self.connect(compressed_frame(b"squeezed text", opcode=0x1) + bytes([0x88, 0x02, 0x03, 0xE8]))

@@ -237,7 +237,7 @@ class BadInput(unittest.TestCase):
         with python_peer("bad_server.py", "masked-close") as server:
             result, report = handshake_json(server.url)
         self.assertEqual(result.returncode, 1)
-        self.assertIn("server frame masked", report["close"]["violation"])
+        self.assertEqual(report["close"]["violation"]["rule"], "frame.server-masked")
         with python_peer("bad_server.py", "no-close-reply") as server:
             result, report = handshake_json(server.url, "--close-timeout", "300ms")
         self.assertEqual(result.returncode, 1)
