@@ -11,6 +11,7 @@
 #include "cmd/commands.h"
 #include "codec/message_encoder.h"
 #include "output/send_report.h"
+#include "session/frame_run.h"
 #include "session/reaction.h"
 
 namespace wsprobe::cmd {
@@ -24,23 +25,6 @@ struct SendOptions {
   Milliseconds close_timeout{5000};
   bool strict = false;
 };
-
-// The Close a crafted frame carries, as far as its payload says: a code when it has two
-// bytes or more, the rest as its reason.
-std::optional<codec::CloseFrame> crafted_close(const codec::BuiltFrame& frame) {
-  if (frame.header.opcode != static_cast<std::uint8_t>(codec::Opcode::close)) return std::nullopt;
-  codec::CloseFrame close;
-  if (frame.payload.size() >= 2) {
-    close.code = static_cast<std::uint16_t>(frame.payload[0] << 8 | frame.payload[1]);
-    close.reason = std::string(codec::as_chars(frame.payload.subspan(2)));
-  }
-  return close;
-}
-
-bool is_valid_ping(const codec::BuiltFrame& frame) {
-  return frame.header.opcode == static_cast<std::uint8_t>(codec::Opcode::ping) && frame.header.fin &&
-         frame.header.rsv == 0 && frame.payload.size() <= codec::max_control_payload;
-}
 
 // The payload of a --frame ...:@FILE spec.
 codec::Bytes read_spec_payload(const std::string& spec, const std::string& path) {
@@ -68,62 +52,22 @@ int run_send(const SendOptions& options) {
     reporter->failed(exit_code_for(failure.kind()), failure.what());
     throw;
   }
-  session::Reaction reaction;
-  session::ReactionRecorder recorder(reaction, [&reporter](const session::TracedFrame& frame) { reporter->received(frame); });
-  // Exactly the frames asked for: no automatic pongs. The server's Close is answered,
-  // as a well-behaved client does.
-  codec::EngineOptions engine = opened.engine(options.client, true);
-  engine.auto_pong = false;
-  engine.close_timeout = options.close_timeout;
-  session::LiveSession live(*opened.connection, engine, recorder);
-  live.start(opened.exchange.after_head);
-  auto closed = [&] { return live.state() == session::ReadyState::closed; };
-  auto read_until = [&](net::Deadline until) {
-    while (!closed() && net::Clock::now() < until) live.wait(until);
+  session::FrameRunSettings run_settings;
+  run_settings.specs = std::move(specs);
+  run_settings.wait = options.wait;
+  run_settings.engine = opened.engine(options.client);
+  run_settings.engine.close_timeout = options.close_timeout;
+  run_settings.deadline = deadline;
+  run_settings.on_sent = [&reporter](const codec::FrameHeader& header, codec::ByteView payload) {
+    reporter->sent(header, payload);
   };
+  run_settings.on_received = [&reporter](const session::TracedFrame& frame) { reporter->received(frame); };
+  const session::FrameRun run = session::run_frames(*opened.connection, opened.exchange.after_head, run_settings);
+  const session::Reaction& reaction = run.reaction;
+  const bool timed_out = run.timed_out;
 
-  codec::Bytes sent;  // everything written, for what a strict server should make of it
-  // Frames still due when --timeout passes are not sent; the verdict then says so.
-  auto stopped = [&] { return closed() || net::Clock::now() >= deadline; };
-  for (const codec::FrameSpec& spec : specs) {
-    read_until(std::min(deadline, net::Clock::now() + spec.delay));
-    for (const codec::BuiltFrame& frame : codec::build_frames(spec)) {
-      if (stopped()) break;
-      reporter->sent(frame.header, frame.payload);
-      const std::optional<codec::CloseFrame> close = crafted_close(frame);
-      // Pongs are due to a valid Ping sent before our Close (5.5.2).
-      if (is_valid_ping(frame) && live.state() == session::ReadyState::open) recorder.ping_sent(frame.payload);
-      if (close) recorder.close_sent(close->code);
-      std::size_t written = 0;  // a dribble may stop part way
-      if (spec.dribble.count() == 0) {
-        live.send_raw(frame.wire, close);
-        written = frame.wire.size();
-      } else {
-        for (; written < frame.wire.size() && !stopped(); ++written) {
-          const bool last = written + 1 == frame.wire.size();
-          live.send_raw(codec::ByteView(frame.wire).subspan(written, 1), last ? close : std::nullopt);
-          read_until(std::min(deadline, net::Clock::now() + spec.dribble));
-        }
-      }
-      sent.insert(sent.end(), frame.wire.begin(), frame.wire.begin() + static_cast<std::ptrdiff_t>(written));
-      recorder.frame_sent();
-    }
-    if (stopped()) break;
-  }
-
-  read_until(std::min(deadline, net::Clock::now() + options.wait));
-  // --timeout cut the frames or the wait short before the server's reaction was decided.
-  const bool timed_out = net::Clock::now() >= deadline && !closed() && !reaction.close && !reaction.violation;
-  // A well-behaved client ends the session, and the closing handshake runs to its end:
-  // frames the server sends after its Close are judged too (5.5.1).
-  if (!timed_out) {
-    reaction.ended_by_us = live.state() == session::ReadyState::open;
-    live.close(1000, "");
-    read_until(deadline);
-  }
-  live.drop();
-
-  const auto expected = session::expected_violation(sent, engine.deflate, options.client.max_message_size);
+  const auto expected =
+      session::expected_violation(run.sent, run_settings.engine.deflate, options.client.max_message_size);
   if (timed_out) {
     reporter->finish(reaction, expected, {{}, "--timeout passed before the server's reaction was complete"},
                      exit_timeout);
