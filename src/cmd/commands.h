@@ -11,5 +11,6 @@ cli::Run setup_send(CLI::App& app);
 cli::Run setup_heartbeat(CLI::App& app);
 cli::Run setup_reconnect(CLI::App& app);
 cli::Run setup_serve(CLI::App& app);
+cli::Run setup_check(CLI::App& app);
 
 }  // namespace wsprobe::cmd

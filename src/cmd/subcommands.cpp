@@ -14,7 +14,7 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"heartbeat", "ping/pong round trips, dead-peer and idle-timeout discovery", setup_heartbeat},
       Subcommand{"reconnect", "keep a connection up under a reconnect policy and report it", setup_reconnect},
       Subcommand{"sse", "tail a Server-Sent Events stream as EventSource parses it", setup_sse},
-      Subcommand{"check", "conformance suite by RFC section, JSON and JUnit reports", nullptr},
+      Subcommand{"check", "conformance suite by RFC section, for CI", setup_check},
       Subcommand{"serve", "strict built-in WebSocket and SSE server", setup_serve},
   };
   return table;

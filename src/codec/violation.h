@@ -73,6 +73,9 @@ enum class Rule : std::uint8_t {
   valid_frames_refused,
   close_before_failing,
   close_code_fitting,
+  tcp_left_open,
+  // What `wsprobe check` asks of an echo server.
+  echo_mismatch,
   // permessage-deflate that a receiver accepts but worth a note, RFC 7692 7.2.1.
   deflate_tail_kept,
   // Server-sent events (WHATWG HTML, interpreting an event stream).

@@ -24,9 +24,23 @@ struct TracedFrame {
 // The server's frames kept for the report; a flood beyond this is only counted.
 constexpr std::size_t max_traced_frames = 1000;
 
+// A message as the server sent it, for comparing echoes without keeping payloads.
+struct MessageDigest {
+  codec::Opcode type = codec::Opcode::text;
+  std::uint64_t size = 0;
+  std::uint64_t hash = 0;  // FNV-1a of the payload
+
+  static MessageDigest of(codec::Opcode type, codec::ByteView payload);
+  bool operator==(const MessageDigest&) const = default;
+};
+// Messages kept for echo checks; more are only counted.
+constexpr std::size_t max_digested_messages = 100'000;
+
 struct Reaction {
   std::vector<TracedFrame> received;  // the first max_traced_frames
   std::uint64_t frames_received = 0;
+  std::vector<MessageDigest> messages;  // the first max_digested_messages
+  std::uint64_t messages_received = 0;
   std::optional<codec::CloseFrame> close;  // the server's Close, when it was valid
   // The start of the server's first Close frame as it came, valid or not.
   std::optional<codec::Bytes> close_payload;
@@ -84,7 +98,7 @@ class ReactionRecorder : public LiveObserver {
 
   void state(ReadyState) override {}
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
-  void message(codec::Opcode, codec::ByteView) override {}
+  void message(codec::Opcode type, codec::ByteView payload) override;
   void ping(codec::ByteView) override {}
   void pong(codec::ByteView payload) override;
   void close_received(const codec::CloseFrame& close) override;

@@ -13,18 +13,10 @@
 #include <vector>
 
 #include "session/heartbeat.h"
+#include "session/opener.h"
 #include "session/reconnect_policy.h"
 
 namespace wsprobe::session {
-
-// A connection past its opening handshake.
-struct OpenedConnection {
-  std::unique_ptr<net::Connection> connection;
-  codec::Bytes after_head;
-  codec::EngineOptions engine;
-};
-// Opens one; throws Failure when the attempt fails.
-using Opener = std::function<OpenedConnection(net::Deadline deadline)>;
 
 struct ReconnectSettings {
   ReconnectPolicySettings policy;

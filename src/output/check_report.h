@@ -1,0 +1,36 @@
+#pragma once
+// What `wsprobe check` prints: each case as it ends (the ones that did not pass, or
+// all with -v), a table per section, and the final count line; JSON Lines with
+// --json; and the whole run as one JSON document for --json-report.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "output/options.h"
+#include "session/check_case.h"
+
+namespace wsprobe::output {
+
+struct CheckTotals {
+  std::size_t cases = 0, passed = 0, non_strict = 0, failed = 0, unimplemented = 0, informational = 0;
+  double seconds = 0;
+};
+
+CheckTotals totals_of(const std::vector<session::CaseResult>& results, double seconds);
+
+class CheckReporter {
+ public:
+  virtual ~CheckReporter() = default;
+  virtual void case_done(const session::CaseResult& result) = 0;
+  virtual void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int exit_code) = 0;
+};
+
+std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options, std::FILE* out);
+
+// The whole run as one JSON document: every case with its outcome, duration, summary,
+// verdicts and frames counted, then the totals.
+std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckTotals& totals,
+                              int exit_code);
+
+}  // namespace wsprobe::output

@@ -1,0 +1,81 @@
+"""`wsprobe check`: the conformance catalogue against wsprobe serve (every case passes),
+against Python's websockets (its known deviations are non-strict), and against a
+server that breaks rules (the cases that see it fail)."""
+import json
+import os
+import tempfile
+import unittest
+
+from support import python_peer, run_wsprobe, serve
+
+
+def outcomes(result):
+    return {line["id"]: line["outcome"] for line in map(json.loads, result.stdout.splitlines()) if line["type"] == "case"}
+
+
+class Catalogue(unittest.TestCase):
+    def test_list_needs_no_server_and_filters_by_prefix(self):
+        everything = run_wsprobe("check", "--list")
+        self.assertEqual(everything.returncode, 0, everything.stderr)
+        self.assertEqual(len(everything.stdout.splitlines()), 246)
+        close = run_wsprobe("check", "--list", "--cases", "close/7.9", "--cases", "2.1")
+        ids = [line.split()[0] for line in close.stdout.splitlines()]
+        self.assertEqual(ids, ["pingpong/2.1", "pingpong/2.10", "pingpong/2.11"] + [f"close/7.9.{i}" for i in range(1, 10)])
+        fewer = run_wsprobe("check", "--list", "--cases", "utf8", "--exclude", "utf8/6.")
+        self.assertEqual(fewer.returncode, 2)
+        self.assertIn("no case matches", fewer.stderr)
+
+    def test_a_url_is_needed_to_run(self):
+        result = run_wsprobe("check")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("needs a URL", result.stderr)
+
+
+class AgainstServe(unittest.TestCase):
+    def test_every_case_passes_and_the_report_says_so(self):
+        with serve() as server, tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            result = run_wsprobe("check", server.url, "--json-report", report_path, timeout=120)
+            human = run_wsprobe("check", server.url, "--cases", "close", timeout=60)
+            with open(report_path) as report_file:
+                report = json.load(report_file)
+        self.assertEqual(result.returncode, 0, result.stdout[-2000:])
+        self.assertIn("246 cases, 243 passed, 0 non-strict, 0 failed, 0 unimplemented, 3 informational", result.stdout)
+        self.assertEqual(report["summary"]["cases"], 246)
+        self.assertEqual(report["summary"]["exit_code"], 0)
+        informational = sorted(case["id"] for case in report["cases"] if case["outcome"] == "informational")
+        self.assertEqual(informational, ["close/7.1.6", "close/7.13.1", "close/7.13.2"])
+        utf8 = next(case for case in report["cases"] if case["id"] == "utf8/6.3.1")
+        self.assertEqual((utf8["autobahn"], utf8["section"], utf8["level"]), ("6.3.1", "RFC 6455 8.1", "MUST"))
+        self.assertEqual(utf8["close"]["code"], 1007)
+        self.assertRegex(human.stdout, r"\nclose +37 +34 +0 +0 +3\n")
+
+
+class AgainstPythonWebsockets(unittest.TestCase):
+    def test_its_known_deviations_are_non_strict_and_fail_only_with_strict(self):
+        cases = ["reserved/3.2", "opcodes/4.1.3", "fragmentation/5.15", "framing/1.1.2", "utf8/6.3.1", "close/7.7.2"]
+        args = [arg for case in cases for arg in ("--cases", case)]
+        with python_peer("ws_server.py") as python:
+            result = run_wsprobe("check", python.url, *args, "--json", timeout=60)
+            strict = run_wsprobe("check", python.url, *args, "--strict", timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout)
+        self.assertEqual(outcomes(result), {
+            "reserved/3.2": "non-strict", "opcodes/4.1.3": "non-strict", "fragmentation/5.15": "non-strict",
+            "framing/1.1.2": "pass", "utf8/6.3.1": "pass", "close/7.7.2": "pass"})
+        self.assertEqual(strict.returncode, 1)
+        self.assertIn("3 of 6 cases failed or were non-strict", strict.stderr)
+
+
+class AgainstABrokenServer(unittest.TestCase):
+    def test_a_server_that_never_echoes_or_pongs_fails_those_cases(self):
+        with python_peer("bad_server.py", "accept-any") as lax:
+            result = run_wsprobe("check", lax.url, "--cases", "framing/1.1.1", "--cases", "pingpong/2.2",
+                                 "--cases", "close/7.3.3", "--json", "--wait", "200ms", timeout=60)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertEqual(outcomes(result), {"framing/1.1.1": "fail", "pingpong/2.2": "fail", "close/7.3.3": "pass"})
+        summary = json.loads(result.stdout.splitlines()[-1])
+        self.assertEqual((summary["type"], summary["failed"], summary["exit_code"]), ("summary", 2, 1))
+
+
+if __name__ == "__main__":
+    unittest.main()
