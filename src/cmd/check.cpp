@@ -24,7 +24,7 @@ struct CheckOptions {
   std::vector<std::string> cases, exclude;
   bool list = false;
   bool strict = false;
-  std::string json_report;
+  std::string json_report, junit;
   Milliseconds case_timeout{10'000};
   Milliseconds wait{1000};
 };
@@ -55,6 +55,13 @@ int list_cases(const std::vector<const conformance::Case*>& cases) {
   return exit_ok;
 }
 
+void write_report(std::string_view option, const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  if (!file) throw usage_error(std::string(option) + " " + path + " cannot be written");
+}
+
 int run_check(const CheckOptions& options) {
   const std::vector<const conformance::Case*> cases = selection(options);
   if (options.list) return list_cases(cases);
@@ -81,11 +88,8 @@ int run_check(const CheckOptions& options) {
   const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
   const ExitCode code = failed ? exit_refused : exit_ok;
   reporter->finish(results, totals, code);
-  if (!options.json_report.empty()) {
-    std::ofstream file(options.json_report);
-    file << output::check_report_json(results, totals, code);
-    if (!file) throw usage_error("--json-report " + options.json_report + " cannot be written");
-  }
+  write_report("--json-report", options.json_report, output::check_report_json(results, totals, code));
+  write_report("--junit", options.junit, output::check_report_junit(results, totals, options.strict));
   if (stop) throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
   if (failed) {
     throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
@@ -108,6 +112,8 @@ cli::Run setup_check(CLI::App& app) {
   app.add_flag("--list", options->list, "list the cases (id, Autobahn number, RFC section, level, title); send nothing");
   cli::add_strict_option(app, options->strict);
   app.add_option("--json-report", options->json_report, "write every case's result to FILE as one JSON document")
+      ->type_name("FILE");
+  app.add_option("--junit", options->junit, "write JUnit XML to FILE: a testsuite per section, a testcase per case")
       ->type_name("FILE");
   cli::add_duration_option(app, "--case-timeout", options->case_timeout, "the most one case may take (default 10s)");
   cli::add_duration_option(app, "--wait", options->wait,

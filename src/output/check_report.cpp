@@ -116,7 +116,87 @@ class JsonCheck : public CheckReporter {
   std::FILE* out_;
 };
 
+// Text for XML: peer bytes made safe first (XML 1.0 cannot carry most controls at
+// all), then the five markup characters escaped.
+std::string xml_text(std::string_view text) {
+  std::string out;
+  for (const char c : made_safe_for_terminal(text)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// The verdicts that did not pass, one per line, as the human output shows them.
+std::string verdict_lines(const session::CaseResult& result) {
+  std::string text;
+  const Style plain{};  // no colour in a file
+  for (const codec::Verdict& verdict : result.verdicts) {
+    if (!verdict.passed()) text += verdict_line(verdict, plain, false) + "\n";
+  }
+  return text;
+}
+
 }  // namespace
+
+std::string check_report_junit(const std::vector<session::CaseResult>& results, const CheckTotals& totals,
+                               bool strict) {
+  std::map<std::string, std::vector<const session::CaseResult*>> sections;
+  std::vector<std::string> order;
+  for (const session::CaseResult& result : results) {
+    const std::string group(result.test_case->group());
+    if (!sections.contains(group)) order.push_back(group);
+    sections[group].push_back(&result);
+  }
+  auto failing = [strict](const session::CaseResult& result) {
+    return result.outcome == Outcome::fail || (strict && result.outcome == Outcome::non_strict);
+  };
+  std::size_t failures = 0;
+  for (const session::CaseResult& result : results) failures += failing(result);
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format("<testsuites name=\"wsprobe check\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
+                     totals.cases, failures, totals.seconds);
+  for (const std::string& group : order) {
+    const auto& cases = sections[group];
+    double seconds = 0;
+    std::size_t section_failures = 0;
+    for (const session::CaseResult* result : cases) {
+      seconds += result->duration_ms / 1000;
+      section_failures += failing(*result);
+    }
+    xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", xml_text(group),
+                       cases.size(), section_failures, seconds);
+    for (const session::CaseResult* result : cases) {
+      const conformance::Case& test_case = *result->test_case;
+      xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", xml_text(group),
+                         xml_text(test_case.id + " " + test_case.title), result->duration_ms / 1000);
+      if (result->outcome == Outcome::pass) {
+        xml += "/>\n";
+        continue;
+      }
+      xml += ">\n";
+      const std::string detail = xml_text(test_case.sentence->section + " " +
+                                          std::string(codec::level_name(test_case.sentence->level)) + ": " +
+                                          test_case.sentence->text + "\n" + verdict_lines(*result));
+      if (failing(*result)) {
+        xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(result->summary),
+                           codec::outcome_name(result->outcome), detail);
+      } else {
+        xml += fmt::format("      <system-out>{}: {}\n{}</system-out>\n", codec::outcome_name(result->outcome),
+                           xml_text(result->summary), detail);
+      }
+      xml += "    </testcase>\n";
+    }
+    xml += "  </testsuite>\n";
+  }
+  return xml + "</testsuites>\n";
+}
 
 CheckTotals totals_of(const std::vector<session::CaseResult>& results, double seconds) {
   CheckTotals totals;

@@ -33,4 +33,8 @@ std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options,
 std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckTotals& totals,
                               int exit_code);
 
+// The run as JUnit XML, as CI systems read it: a testsuite per section, a testcase per
+// case, a <failure> for each failed case (and each non-strict one with `strict`).
+std::string check_report_junit(const std::vector<session::CaseResult>& results, const CheckTotals& totals, bool strict);
+
 }  // namespace wsprobe::output

@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 import unittest
+import xml.etree.ElementTree as ElementTree
 
 from support import python_peer, run_wsprobe, serve
 
@@ -67,6 +68,24 @@ class AgainstPythonWebsockets(unittest.TestCase):
 
 
 class AgainstABrokenServer(unittest.TestCase):
+    def test_junit_has_a_suite_per_section_and_a_failure_per_failed_case(self):
+        with python_peer("bad_server.py", "accept-any") as lax, tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "junit.xml")
+            result = run_wsprobe("check", lax.url, "--cases", "framing/1.1.1", "--cases", "close/7.3.3",
+                                 "--cases", "pingpong/2.2", "--junit", path, "--wait", "200ms", timeout=60)
+            root = ElementTree.parse(path).getroot()
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual((root.tag, root.get("tests"), root.get("failures")), ("testsuites", "3", "2"))
+        suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+        self.assertEqual(sorted(suites), ["close", "framing", "pingpong"])
+        framing, = suites["framing"].findall("testcase")
+        self.assertEqual(framing.get("name"), "framing/1.1.1 text message of 0 bytes")
+        failure = framing.find("failure")
+        self.assertEqual(failure.get("type"), "fail")
+        self.assertIn("check.echo", failure.get("message"))
+        self.assertIn("RFC 6455 5.4 MUST", failure.text)
+        self.assertIsNone(suites["close"].find("testcase").find("failure"))
+
     def test_a_server_that_never_echoes_or_pongs_fails_those_cases(self):
         with python_peer("bad_server.py", "accept-any") as lax:
             result = run_wsprobe("check", lax.url, "--cases", "framing/1.1.1", "--cases", "pingpong/2.2",
