@@ -32,6 +32,7 @@ struct ServeOptions {
   Milliseconds handshake_timeout{10'000};
   session::ServerFaults faults;
   std::vector<std::string> close_after;
+  std::vector<std::string> protocol_faults;  // --fault NAME
   std::uint64_t refuse_first = 0;
   Milliseconds sse_interval{1000};
   std::optional<Milliseconds> sse_retry;
@@ -91,6 +92,14 @@ int serve(const ServeOptions& options) {
     session_options.faults.close_after = *after;
     session_options.faults.close_code = *code;
   }
+  for (const std::string& name : options.protocol_faults) {
+    const auto names = session::protocol_fault_names();
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end()) {
+      throw usage_error("--fault '" + name + "' is not a fault", "wsprobe serve --help lists them");
+    }
+    session_options.faults.protocol.push_back(static_cast<session::ProtocolFault>(found - names.begin()));
+  }
   server_options.make_connection = [session_options](bool refused) {
     return std::make_unique<session::ServerSession>(session_options, refused);
   };
@@ -135,6 +144,12 @@ cli::Run setup_serve(CLI::App& app) {
   cli::add_duration_option(app, "--ping-interval", faults.ping_interval, "ping each client this often");
   cli::add_duration_option(app, "--pong-delay", faults.pong_delay, "fault: answer pings this late");
   app.add_flag("--no-pong", faults.no_pong, "fault: never answer pings");
+  std::string fault_names;
+  for (const std::string_view name : session::protocol_fault_names()) {
+    fault_names += (fault_names.empty() ? "" : ", ") + std::string(name);
+  }
+  app.add_option("--fault", options->protocol_faults, "fault: break one rule on purpose (repeatable): " + fault_names)
+      ->type_name("NAME");
   cli::add_duration_option(app, "--sse-interval", options->sse_interval, "time between the events of GET /sse");
   cli::add_duration_option(app, "--sse-retry", options->sse_retry, "send this reconnection time (retry:) on /sse");
   cli::add_duration_option(app, "--handshake-timeout", options->handshake_timeout,

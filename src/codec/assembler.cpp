@@ -8,7 +8,9 @@ namespace wsprobe::codec {
 MessageAssembler::MessageAssembler(AssemblerOptions options, MessageHandler& handler)
     : options_(std::move(options)),
       handler_(handler),
-      parser_({options_.from, options_.deflate ? rsv1_bit : std::uint8_t{0}}) {
+      parser_({options_.from, options_.ignore_reserved_bits ? std::uint8_t{rsv1_bit | rsv2_bit | rsv3_bit}
+                              : options_.deflate                ? rsv1_bit
+                                                                : std::uint8_t{0}}) {
   if (options_.deflate) {
     inflater_.emplace(deflate_parameters(*options_.deflate, options_.from), options_.max_message_size);
   }
@@ -63,7 +65,7 @@ bool MessageAssembler::begin_frame(const FrameHeader& header) {
     message_open_ = true;
     message_type_ = static_cast<Opcode>(header.opcode);
     // The parser lets RSV1 through only when permessage-deflate was agreed.
-    message_compressed_ = (header.rsv & rsv1_bit) != 0;
+    message_compressed_ = inflater_ && (header.rsv & rsv1_bit) != 0;
     message_wire_size_ = 0;
     message_.clear();
     utf8_.reset();
@@ -108,7 +110,7 @@ bool MessageAssembler::check_inflated(std::optional<Violation> violation, std::s
 }
 
 bool MessageAssembler::finish_message() {
-  if (message_type_ == Opcode::text && !utf8_.complete()) {
+  if (message_type_ == Opcode::text && options_.validate_utf8 && !utf8_.complete()) {
     return fail(Rule::text_not_utf8, "sequence cut off at the end of the message");
   }
   message_open_ = false;
@@ -121,7 +123,8 @@ bool MessageAssembler::finish_message() {
 
 // Text is validated as it arrives, so invalid UTF-8 fails at its first bad byte.
 bool MessageAssembler::check_text_from(std::size_t offset) {
-  if (message_type_ != Opcode::text || utf8_.feed(ByteView(message_).subspan(offset))) return true;
+  if (message_type_ != Opcode::text || !options_.validate_utf8) return true;
+  if (utf8_.feed(ByteView(message_).subspan(offset))) return true;
   return fail(Rule::text_not_utf8, "invalid byte at offset " + std::to_string(utf8_.error_offset()));
 }
 

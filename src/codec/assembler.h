@@ -47,6 +47,10 @@ struct AssemblerOptions {
   // The agreed permessage-deflate, if any: RSV1 on a message's first frame then means
   // compressed, inflated with `from`'s parameters (server_* for frames from the server).
   std::optional<DeflateAgreement> deflate;
+  // Leniency on purpose, for `wsprobe serve --fault`: a server that lets text through
+  // unchecked, or ignores reserved bits, so that a checker can be shown to catch it.
+  bool validate_utf8 = true;
+  bool ignore_reserved_bits = false;
 };
 
 class MessageAssembler {

@@ -37,9 +37,11 @@ ConnectionEngine::ConnectionEngine(const EngineOptions& options, EngineHandler& 
       handler_(handler),
       assembler_({.from = options.role == Role::client ? Role::server : Role::client,
                   .max_message_size = options.max_message_size,
-                  .deflate = options.deflate},
+                  .deflate = options.deflate,
+                  .validate_utf8 = options.validate_utf8,
+                  .ignore_reserved_bits = options.ignore_reserved_bits},
                  *this),
-      encoder_({.as = options.role, .deflate = options.deflate}) {}
+      encoder_({.as = options.role, .deflate = options.deflate, .mask_as_server = options.mask_as_server}) {}
 
 void ConnectionEngine::receive_data(MutableByteView bytes, EngineTime now) {
   // A failed connection processes nothing more, a responding Close included (7.1.7).
@@ -206,7 +208,7 @@ void ConnectionEngine::on_close(const CloseFrame& close) {
   record_.received = close;
   if (close_started_) record_.received_after_ms = ms_since_close(now_);
   handler_.on_close(close);
-  if (!record_.sent) {
+  if (!record_.sent && options_.answer_close) {
     // The peer closed first: answer with its code, as browsers do (5.5.1); an empty
     // Close answers an empty one.
     record_.peer_first = true;
@@ -215,7 +217,7 @@ void ConnectionEngine::on_close(const CloseFrame& close) {
     queue_control(Opcode::close, close.code ? build_close_payload(*close.code) : Bytes());
     closing_started(now_);
   }
-  both_closes_exchanged();
+  if (record_.sent) both_closes_exchanged();
 }
 
 void ConnectionEngine::on_violation(const Violation& violation) {

@@ -52,6 +52,12 @@ struct EngineOptions {
   bool auto_pong = true;
   // Report every frame, both ways, with the start of its payload (-v traces).
   bool trace_frames = false;
+  // Answer the peer's Close at once (5.5.1). Off where the caller answers it itself.
+  bool answer_close = true;
+  // Leniency and faults on purpose, for `wsprobe serve --fault`.
+  bool validate_utf8 = true;
+  bool ignore_reserved_bits = false;
+  bool mask_as_server = false;
 };
 
 // What happened to the closing handshake and TCP; a browser's CloseEvent is derived

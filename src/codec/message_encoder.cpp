@@ -13,7 +13,7 @@ void MessageEncoder::append_frame(Bytes& out, bool fin, Opcode opcode, std::uint
   header.fin = fin;
   header.rsv = rsv;
   header.opcode = static_cast<std::uint8_t>(opcode);
-  header.masked = options_.as == Role::client;
+  header.masked = options_.as == Role::client || options_.mask_as_server;
   if (header.masked) header.mask_key = random_mask_key();
   header.payload_length = payload.size();
   std::uint8_t head[max_frame_header_size];

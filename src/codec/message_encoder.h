@@ -19,6 +19,8 @@ struct EncoderOptions {
   // The agreed permessage-deflate, if any: messages are compressed with `as`'s
   // parameters (client_* for a client, server_* for a server).
   std::optional<DeflateAgreement> deflate;
+  // Mask as a server must not, for `wsprobe serve --fault masked-frames`.
+  bool mask_as_server = false;
 };
 
 class MessageEncoder {

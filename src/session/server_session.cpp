@@ -17,6 +17,13 @@ constexpr std::uint16_t close_going_away = 1001;
 
 }  // namespace
 
+std::span<const std::string_view> protocol_fault_names() {
+  static constexpr std::string_view names[] = {"no-echo",          "corrupt-echo",        "pong-other",
+                                               "masked-frames",    "accept-invalid-utf8", "ignore-reserved-bits",
+                                               "no-close-reply",   "invalid-close-code",  "data-after-close"};
+  return names;
+}
+
 ServerSession::ServerSession(const ServerSessionOptions& options, bool refused) : options_(options), refuse_(refused) {}
 
 void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now) {
@@ -47,6 +54,10 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
   if (phase_ != Phase::open || bytes.empty()) return;
   last_frame_at_ = now;  // the client is active: a frame is on its way
   engine_->receive_data(bytes, now);
+  if (std::exchange(data_after_close_due_, false)) {
+    engine_->output().append(codec::build_frame({.opcode = static_cast<std::uint8_t>(codec::Opcode::text)},
+                                                codec::as_bytes("after the close")));
+  }
   follow_engine();
 }
 
@@ -122,10 +133,16 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
     if (options_.faults.ping_interval) next_ping_ = now_ + *options_.faults.ping_interval;
     const ServerFaults& faults = options_.faults;
     engine_.emplace(
-        codec::EngineOptions{.role = codec::Role::server,
-                             .max_message_size = options_.max_message_size,
-                             .deflate = answer.deflate,
-                             .auto_pong = !faults.no_pong && !faults.pong_delay},
+        codec::EngineOptions{
+            .role = codec::Role::server,
+            .max_message_size = options_.max_message_size,
+            .deflate = answer.deflate,
+            .auto_pong = !faults.no_pong && !faults.pong_delay && !faults.plays(ProtocolFault::pong_other),
+            .answer_close = !faults.plays(ProtocolFault::no_close_reply) &&
+                            !faults.plays(ProtocolFault::invalid_close_code),
+            .validate_utf8 = !faults.plays(ProtocolFault::accept_invalid_utf8),
+            .ignore_reserved_bits = faults.plays(ProtocolFault::ignore_reserved_bits),
+            .mask_as_server = faults.plays(ProtocolFault::masked_frames)},
         static_cast<codec::EngineHandler&>(*this));  // a private base: convertible here only
     engine_->output().append(codec::as_bytes(answer.response));
     std::string line = "upgraded " + wsprobe::escape_for_terminal(head_parser_.head().target);
@@ -141,12 +158,20 @@ void ServerSession::answer(const codec::HandshakeAnswer& answer) {
 void ServerSession::on_message(codec::Opcode type, ByteView payload) {
   if (engine_->state() != codec::EngineState::open) return;
   ++messages_;
+  if (options_.faults.plays(ProtocolFault::no_echo)) return;
+  if (options_.faults.plays(ProtocolFault::corrupt_echo) && !payload.empty()) {
+    codec::Bytes changed(payload.begin(), payload.end());
+    changed[0] ^= 0x01;  // keeps ASCII text valid UTF-8
+    return engine_->send_message(type, changed);
+  }
   engine_->send_message(type, payload);
 }
 
-// The engine answers pings itself unless a fault decides (--no-pong, --pong-delay).
+// The engine answers pings itself unless a fault decides (--no-pong, --pong-delay, --fault pong-other).
 void ServerSession::on_ping(ByteView payload) {
-  if (engine_->state() != codec::EngineState::open || !options_.faults.pong_delay) return;
+  if (engine_->state() != codec::EngineState::open) return;
+  if (options_.faults.plays(ProtocolFault::pong_other)) return engine_->send_pong(codec::as_bytes("xyz"));
+  if (!options_.faults.pong_delay) return;
   // A client flooding pings gets no more pongs than this in flight (5.5.3 lets an
   // endpoint answer only the latest ping).
   constexpr std::size_t max_delayed_pongs = 1024;
@@ -157,6 +182,7 @@ void ServerSession::on_ping(ByteView payload) {
 // The engine echoes the code, as 5.5.1 suggests, and closes TCP after it.
 void ServerSession::on_close(const codec::CloseFrame& close) {
   if (phase_ != Phase::open) return;
+  play_close_faults();
   log_.push_back("closed " + std::to_string(close.code.value_or(codec::close_no_status_received)) + " by client" +
                  after_messages());
 }
@@ -197,6 +223,19 @@ std::vector<std::string> ServerSession::take_log() { return std::exchange(log_, 
 void ServerSession::send_close(std::uint16_t code, std::string_view reason) {
   engine_->close(code, reason, now_);
   follow_engine();
+}
+
+// Faults in the server's part of the closing handshake. A Close with 1005, which no
+// endpoint may send, in place of the engine's answer; or data after the answer, which
+// the engine queues right after this.
+void ServerSession::play_close_faults() {
+  const ServerFaults& faults = options_.faults;
+  if (faults.plays(ProtocolFault::invalid_close_code)) {
+    engine_->send_raw(codec::build_frame({.opcode = static_cast<std::uint8_t>(codec::Opcode::close)},
+                                         codec::build_close_payload(1005)),
+                      codec::CloseFrame{1005, ""}, now_);
+  }
+  if (faults.plays(ProtocolFault::data_after_close)) data_after_close_due_ = true;
 }
 
 std::string ServerSession::after_messages() const {

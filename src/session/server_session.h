@@ -2,7 +2,9 @@
 // One connection of the built-in server as a state machine over the codec: the
 // opening handshake, then echoed messages, pongs and the closing handshake. Bytes
 // in, bytes and log lines out; the server loop (server.h) does the I/O.
+#include <algorithm>
 #include <chrono>
+#include <span>
 #include <cstdint>
 #include <utility>
 #include <optional>
@@ -19,6 +21,22 @@
 
 namespace wsprobe::session {
 
+// Protocol faults `wsprobe serve --fault NAME` plays, each breaking one rule, so that a
+// checker (wsprobe check, or a client's own tests) can be shown to catch it.
+enum class ProtocolFault : std::uint8_t {
+  no_echo,               // messages are read but never echoed
+  corrupt_echo,          // echoes have their first byte changed
+  pong_other,            // pongs carry "xyz", not the ping's data (5.5.3)
+  masked_frames,         // the server masks its frames (5.1)
+  accept_invalid_utf8,   // text is not validated (8.1)
+  ignore_reserved_bits,  // RSV bits without an extension are let through (5.2)
+  no_close_reply,        // the client's Close is never answered (5.5.1)
+  invalid_close_code,    // the client's Close is answered with 1005 (7.4.1)
+  data_after_close,      // a text frame follows the server's Close (5.5.1)
+};
+// The names --fault takes, in enum order: "no-echo", "corrupt-echo", ...
+std::span<const std::string_view> protocol_fault_names();
+
 // Faults the server plays on purpose, so that clients' liveness handling can be
 // tested without luck (wsprobe serve --drop-after ... --no-pong).
 struct ServerFaults {
@@ -29,6 +47,8 @@ struct ServerFaults {
   std::optional<std::chrono::milliseconds> ping_interval;  // the server pings this often
   std::optional<std::chrono::milliseconds> pong_delay;     // pongs are sent this late
   bool no_pong = false;                                    // pings are never answered
+  std::vector<ProtocolFault> protocol;                     // --fault
+  bool plays(ProtocolFault fault) const { return std::find(protocol.begin(), protocol.end(), fault) != protocol.end(); }
 };
 
 struct ServerSessionOptions {
@@ -78,6 +98,7 @@ class ServerSession : public net::ServedConnection, private codec::EngineHandler
   void start_stream();
   void play_faults(Clock::time_point now);
   void send_close(std::uint16_t code, std::string_view reason);
+  void play_close_faults();
   // Once the engine is closing, so is the session: what is queued goes out, then TCP
   // closes (the server closes first, 7.1.1).
   void follow_engine();
@@ -98,6 +119,7 @@ class ServerSession : public net::ServedConnection, private codec::EngineHandler
   Clock::time_point last_frame_at_{};
   std::optional<Clock::time_point> next_ping_;
   bool close_sent_by_fault_ = false;
+  bool data_after_close_due_ = false;  // --fault data-after-close: once the Close answer is queued
   std::vector<std::pair<Clock::time_point, codec::Bytes>> delayed_pongs_;
   std::vector<std::string> log_;
 };
