@@ -82,6 +82,11 @@ int run_check(const CheckOptions& options) {
   for (const conformance::Case* test_case : cases) {
     if (stop) break;
     results.push_back(session::run_case(*test_case, open, settings));
+    // A server that cannot be reached at all is no conformance result: exit 3 (or 4).
+    const session::CaseResult& first = results.front();
+    if (results.size() == 1 && first.open_error && first.open_error != ErrorKind::refused) {
+      throw Error(*first.open_error, first.summary);
+    }
     reporter->case_done(results.back());
   }
   const output::CheckTotals totals = output::totals_of(results, net::elapsed_ms(started) / 1000);

@@ -110,6 +110,7 @@ CaseResult run_case(const conformance::Case& test_case, const Opener& open, cons
     opened = open(deadline);
   } catch (const Error& failure) {
     result.summary = failure.what();
+    result.open_error = failure.kind();
     result.duration_ms = net::elapsed_ms(started);
     return result;
   }

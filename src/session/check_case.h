@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/errors.h"
 #include "codec/verdict.h"
 #include "conformance/catalogue.h"
 #include "session/frame_run.h"
@@ -30,6 +31,7 @@ struct CaseResult {
   std::string summary;                   // one line: why the outcome
   double duration_ms = 0;
   std::optional<FrameRun> run;           // the frames exchanged; absent when the connection failed
+  std::optional<ErrorKind> open_error;   // why the connection failed, when it did
 };
 
 CaseResult run_case(const conformance::Case& test_case, const Opener& open, const CaseSettings& settings);

@@ -26,6 +26,12 @@ class Catalogue(unittest.TestCase):
         self.assertEqual(fewer.returncode, 2)
         self.assertIn("no case matches", fewer.stderr)
 
+    def test_a_server_that_cannot_be_reached_is_exit_3_not_a_failed_case(self):
+        from support import free_port
+        result = run_wsprobe("check", f"ws://127.0.0.1:{free_port()}/")
+        self.assertEqual(result.returncode, 3, result.stdout)
+        self.assertIn("could not connect", result.stderr)
+
     def test_a_url_is_needed_to_run(self):
         result = run_wsprobe("check")
         self.assertEqual(result.returncode, 2)
