@@ -127,7 +127,7 @@ cli::Run setup_check(CLI::App& app) {
                  "Each case opens its own connection, sends its frames as the catalogue writes them and judges the\n"
                  "server's reaction; the server must echo text and binary messages. The cases follow\n"
                  "Autobahn|Testsuite's by section (framing, pingpong, reserved, opcodes, fragmentation, utf8,\n"
-                 "close) and keep its numbers.\n"
+                 "close) and keep its numbers; receiving adds frames Autobahn never sends.\n"
                  "\n") +
              verdict_help +
              "\n"
