@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 
 #include "base/errors.h"
 #include "cmd/client_common.h"
@@ -55,17 +56,25 @@ int list_cases(const std::vector<const conformance::Case*>& cases) {
   return exit_ok;
 }
 
-void write_report(std::string_view option, const std::string& path, const std::string& text) {
-  if (path.empty()) return;
-  std::ofstream file(path, std::ios::binary);
-  file << text;
+// A report file, opened before the run so that a path that cannot be written is a
+// usage error at once, not after every case has run. Closed (nullopt) without a path.
+std::optional<std::ofstream> open_report(std::string_view option, const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) throw usage_error(std::string(option) + " " + path + " cannot be written");
+  return file;
+}
+
+void write_report(std::optional<std::ofstream>& file, const std::string& text) {
+  if (file) *file << text;
 }
 
 int run_check(const CheckOptions& options) {
   const std::vector<const conformance::Case*> cases = selection(options);
   if (options.list) return list_cases(cases);
   if (options.client.url.empty()) throw usage_error("check needs a URL (or --list)");
+  std::optional<std::ofstream> json_report = open_report("--json-report", options.json_report);
+  std::optional<std::ofstream> junit = open_report("--junit", options.junit);
 
   cli::OutputOptions quiet_opening = options.output;
   quiet_opening.verbose = false;  // one handshake per case: -v shows the cases, not every head
@@ -93,8 +102,8 @@ int run_check(const CheckOptions& options) {
   const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
   const ExitCode code = failed ? exit_refused : exit_ok;
   reporter->finish(results, totals, code);
-  write_report("--json-report", options.json_report, output::check_report_json(results, totals, code));
-  write_report("--junit", options.junit, output::check_report_junit(results, totals, options.strict));
+  write_report(json_report, output::check_report_json(results, totals, code));
+  write_report(junit, output::check_report_junit(results, totals, options.strict));
   if (stop) throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
   if (failed) {
     throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),

@@ -32,6 +32,14 @@ class Catalogue(unittest.TestCase):
         self.assertEqual(result.returncode, 3, result.stdout)
         self.assertIn("could not connect", result.stderr)
 
+    def test_a_report_path_that_cannot_be_written_is_a_usage_error_before_any_case(self):
+        from support import free_port
+        # Nothing listens on the port: a run that started would end with exit 3 instead.
+        for option in ("--json-report", "--junit"):
+            result = run_wsprobe("check", f"ws://127.0.0.1:{free_port()}/", option, "/nonexistent/report")
+            self.assertEqual(result.returncode, 2, option)
+            self.assertIn(f"{option} /nonexistent/report cannot be written", result.stderr)
+
     def test_a_url_is_needed_to_run(self):
         result = run_wsprobe("check")
         self.assertEqual(result.returncode, 2)
