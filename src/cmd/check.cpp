@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "base/errors.h"
 #include "cmd/client_common.h"
@@ -25,9 +27,14 @@ struct CheckOptions {
   std::vector<std::string> cases, exclude;
   bool list = false;
   bool strict = false;
+  std::string profile = "auto";
+  std::size_t jobs = default_jobs();
   std::string json_report, junit;
   Milliseconds case_timeout{10'000};
   Milliseconds wait{1000};
+
+  // Cases mostly wait on the server: several per core keep both busy.
+  static std::size_t default_jobs() { return std::clamp<std::size_t>(4 * std::thread::hardware_concurrency(), 4, 16); }
 };
 
 bool selected(const conformance::Case& test_case, const CheckOptions& options) {
@@ -69,40 +76,95 @@ void write_report(std::optional<std::ofstream>& file, const std::string& text) {
   if (file) *file << text;
 }
 
+// The opening request of `wsprobe check`'s common options, with a case's changes.
+codec::RequestHead case_request(const cli::ClientOptions& options, const net::WsUrl& url,
+                                const conformance::RequestChanges& changes) {
+  codec::HandshakeRequest request = handshake_request(options, url);
+  request.headers.insert(request.headers.end(), changes.headers.begin(), changes.headers.end());
+  if (changes.method) request.method = *changes.method;
+  if (changes.offer) request.extensions = {changes.offer->value};
+  try {
+    return codec::build_request(request);
+  } catch (const std::invalid_argument& bad) {
+    throw usage_error(std::string("-H: ") + bad.what());
+  }
+}
+
+session::CaseOpening open_case(const cli::ClientOptions& options, const net::WsUrl& url,
+                               const conformance::RequestChanges& changes, net::Deadline deadline) {
+  session::CaseOpening opened;
+  opened.request = case_request(options, url, changes);
+  opened.connection = net::Connection::open(connect_settings(options, url), deadline);
+  session::OpeningExchange exchange =
+      session::exchange_opening_handshake(*opened.connection, opened.request, response_deadline(options, deadline));
+  opened.response = std::move(exchange.response);
+  opened.response_text = std::move(exchange.response_text);
+  opened.after_head = std::move(exchange.after_head);
+  opened.report = codec::check_response(opened.response, opened.request);
+  opened.engine = {.role = codec::Role::client,
+                   .max_message_size = options.max_message_size,
+                   .deflate = opened.report.negotiated.deflate};
+  return opened;
+}
+
+// Whether the endpoint echoes: one text message on a connection of its own. A
+// server that cannot be reached at all ends the run here, with exit 3 (or 4).
+bool echoes(const session::CaseOpener& open, const CheckOptions& options) {
+  const net::Deadline deadline = net::Clock::now() + options.case_timeout;
+  session::CaseOpening opened = open({}, deadline);
+  if (!opened.report.upgraded()) return false;
+  const std::string probe = "wsprobe check: does this endpoint echo?";
+  session::FrameRunSettings run;
+  run.specs = {codec::parse_frame_spec("text:" + probe)};
+  run.engine = opened.engine;
+  run.wait = options.wait;
+  run.deadline = deadline;
+  run.enough = [](const session::Reaction& reaction) { return reaction.messages_received > 0; };
+  const session::FrameRun ran = session::run_frames(*opened.connection, std::move(opened.after_head), run);
+  return ran.reaction.messages_received == 1 &&
+         ran.reaction.messages.front() == session::MessageDigest::of(codec::Opcode::text, codec::as_bytes(probe));
+}
+
+// The cases to run under the profile, and those left out with the reason.
+output::CheckPlan plan(const std::vector<const conformance::Case*>& selected, const session::CaseOpener& open,
+                       const CheckOptions& options) {
+  output::CheckPlan plan;
+  const bool echo = options.profile == "echo" || (options.profile == "auto" && echoes(open, options));
+  plan.profile = echo ? "echo" : "no-echo";
+  if (options.profile == "auto") {
+    plan.reason = echo ? "the endpoint echoed a text message" : "the endpoint did not echo a text message within --wait";
+  }
+  for (const conformance::Case* test_case : selected) {
+    (echo || !test_case->needs_echo() ? plan.cases : plan.skipped).push_back(test_case);
+  }
+  return plan;
+}
+
 int run_check(const CheckOptions& options) {
   const std::vector<const conformance::Case*> cases = selection(options);
   if (options.list) return list_cases(cases);
   if (options.client.url.empty()) throw usage_error("check needs a URL (or --list)");
+  const net::WsUrl url = net::parse_ws_url(options.client.url);
+  case_request(options.client, url, {});  // bad -H values are usage errors before anything is sent
   std::optional<std::ofstream> json_report = open_report("--json-report", options.json_report);
   std::optional<std::ofstream> junit = open_report("--junit", options.junit);
 
-  cli::OutputOptions quiet_opening = options.output;
-  quiet_opening.verbose = false;  // one handshake per case: -v shows the cases, not every head
-  const session::Opener open = [&](net::Deadline deadline) {
-    OpenedSession opened = open_session(options.client, deadline, quiet_opening);
-    return session::OpenedConnection{std::move(opened.connection), std::move(opened.exchange.after_head),
-                                     opened.engine(options.client)};
+  const session::CaseOpener open = [&](const conformance::RequestChanges& changes, net::Deadline deadline) {
+    return open_case(options.client, url, changes, deadline);
   };
-  const session::CaseSettings settings{.wait = options.wait, .timeout = options.case_timeout};
-  const auto reporter = output::make_check_reporter(options.output, stdout);
-  const std::atomic<bool>& stop = net::stop_requested_on_signal();
   const auto started = net::Clock::now();
-  std::vector<session::CaseResult> results;
-  for (const conformance::Case* test_case : cases) {
-    if (stop) break;
-    results.push_back(session::run_case(*test_case, open, settings));
-    // A server that cannot be reached at all is no conformance result: exit 3 (or 4).
-    const session::CaseResult& first = results.front();
-    if (results.size() == 1 && first.open_error && first.open_error != ErrorKind::refused) {
-      throw Error(*first.open_error, first.summary);
-    }
-    reporter->case_done(results.back());
-  }
+  const output::CheckPlan checked = plan(cases, open, options);
+  const auto reporter = output::make_check_reporter(options.output, stdout);
+  reporter->start(checked);
+  const session::CaseSettings settings{.wait = options.wait, .timeout = options.case_timeout};
+  const std::atomic<bool>& stop = net::stop_requested_on_signal();
+  const std::vector<session::CaseResult> results = session::run_cases(
+      checked.cases, open, settings, options.jobs, stop, [&](const session::CaseResult& result) { reporter->case_done(result); });
   const output::CheckTotals totals = output::totals_of(results, net::elapsed_ms(started) / 1000);
   const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
   const ExitCode code = failed ? exit_refused : exit_ok;
   reporter->finish(results, totals, code);
-  write_report(json_report, output::check_report_json(results, totals, code));
+  write_report(json_report, output::check_report_json(results, checked, totals, code));
   write_report(junit, output::check_report_junit(results, totals, options.strict));
   if (stop) throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
   if (failed) {
@@ -125,6 +187,14 @@ cli::Run setup_check(CLI::App& app) {
       ->type_name("PREFIX");
   app.add_flag("--list", options->list, "list the cases (id, Autobahn number, RFC section, level, title); send nothing");
   cli::add_strict_option(app, options->strict);
+  app.add_option("--profile", options->profile,
+                 "echo: run every case (the server echoes messages); no-echo: only the cases that need no echo; "
+                 "auto (default): probe whether the endpoint echoes, and choose")
+      ->check(CLI::IsMember({"auto", "echo", "no-echo"}))
+      ->type_name("PROFILE");
+  app.add_option("--jobs,-j", options->jobs, "run N cases at a time, each on its own connection (default 4 per core, 4 to 16)")
+      ->check(CLI::Range(1, 256))
+      ->type_name("N");
   app.add_option("--json-report", options->json_report, "write every case's result to FILE as one JSON document")
       ->type_name("FILE");
   app.add_option("--junit", options->junit, "write JUnit XML to FILE: a testsuite per section, a testcase per case")

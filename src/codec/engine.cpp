@@ -71,9 +71,9 @@ std::optional<EngineTime> ConnectionEngine::next_deadline() const {
   return close_deadline_;
 }
 
-void ConnectionEngine::send_message(Opcode type, ByteView payload) {
+void ConnectionEngine::send_message(Opcode type, ByteView payload, std::size_t fragment_size) {
   if (state_ != EngineState::open) return;
-  queue_message(type, payload);
+  queue_message(type, payload, fragment_size);
 }
 
 void ConnectionEngine::send_ping(ByteView payload) {
@@ -116,10 +116,10 @@ void ConnectionEngine::drop(EngineTime now) {
   receive_eof(TcpEnd::closed_by_us, now);
 }
 
-void ConnectionEngine::queue_message(Opcode type, ByteView payload) {
+void ConnectionEngine::queue_message(Opcode type, ByteView payload, std::size_t fragment_size) {
   Bytes& out = output_.appendable();
   const std::size_t start = out.size();
-  encoder_.append_message(out, type, payload);
+  encoder_.append_message(out, type, payload, fragment_size);
   if (options_.trace_frames) trace_outgoing(ByteView(out).subspan(start));
 }
 

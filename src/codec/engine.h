@@ -124,7 +124,7 @@ class ConnectionEngine : private MessageHandler {
   std::optional<EngineTime> next_deadline() const;
 
   // What the application does. Ignored once they no longer apply (a message after our Close).
-  void send_message(Opcode type, ByteView payload);
+  void send_message(Opcode type, ByteView payload, std::size_t fragment_size = 0);
   void send_ping(ByteView payload);
   void send_pong(ByteView payload);
   // Starts the closing handshake, once; no code sends an empty Close.
@@ -160,7 +160,7 @@ class ConnectionEngine : private MessageHandler {
   void on_note(const Violation& note) override { handler_.on_note(note); }
 
   // Frames are built in the output buffer itself.
-  void queue_message(Opcode type, ByteView payload);
+  void queue_message(Opcode type, ByteView payload, std::size_t fragment_size);
   void queue_control(Opcode type, ByteView payload);
   void trace_outgoing(ByteView frames);
   void closing_started(EngineTime now);

@@ -98,7 +98,7 @@ RequestHead build_request(const HandshakeRequest& request) {
   for (const std::string& line : request.headers) user.push_back(parse_user_header(line));
 
   // Lines with an empty value are never sent: they only remove the generated header.
-  RequestHead head{"GET", request.target, "HTTP/1.1", {}};
+  RequestHead head{request.method, request.target, "HTTP/1.1", {}};
   for (const HeaderField& field : generated) {
     bool replaced = false;
     for (const HeaderField& mine : user) {

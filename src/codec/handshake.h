@@ -30,6 +30,7 @@ bool is_valid_key(std::string_view key);
 
 // What the client asks for. build_request() turns it into the request head.
 struct HandshakeRequest {
+  std::string method = "GET";             // anything else asks to be refused (4.2.1)
   std::string host;                       // the Host value: host, plus ":port" when not the default
   std::string target = "/";               // the request-target, byte for byte
   std::string key;                        // Sec-WebSocket-Key

@@ -165,17 +165,36 @@ HandshakeCheck check_extensions(const ResponseHead& response, const RequestHead&
 
 // What a request breaks on purpose, so that the server must refuse it; empty for a
 // valid request. Versions 7 and 8 (the drafts before 13) a server may still speak.
+bool lists_token(const HeaderFields& fields, std::string_view name, std::string_view token) {
+  const std::optional<std::string> value = combined_field_value(fields, name);
+  if (!value) return false;
+  const std::vector<std::string_view> tokens = split_list(*value);
+  return std::any_of(tokens.begin(), tokens.end(), [token](std::string_view item) { return iequals(item, token); });
+}
+
+// Without these a request asks for no upgrade at all: a server may answer it as the
+// plain HTTP request it is, with any status but 101.
+constexpr std::string_view no_upgrade_asked = "no Upgrade: websocket";
+constexpr std::string_view no_connection_upgrade = "no Upgrade token in Connection";
+constexpr std::string_view unknown_version = "a Sec-WebSocket-Version other than 13";
+
 std::string refusal_due(const RequestHead& request) {
   if (request.method != "GET") return "method " + request.method;
+  if (field_values(request.fields, "Host").empty()) return "no Host";
+  if (!lists_token(request.fields, "Upgrade", "websocket")) return std::string(no_upgrade_asked);
+  if (!lists_token(request.fields, "Connection", "Upgrade")) return std::string(no_connection_upgrade);
   const std::vector<std::string_view> keys = field_values(request.fields, "Sec-WebSocket-Key");
   if (keys.empty()) return "no Sec-WebSocket-Key";
   if (keys.size() > 1 || !is_valid_key(keys.front())) return "a malformed Sec-WebSocket-Key";
   const std::vector<std::string_view> versions = field_values(request.fields, "Sec-WebSocket-Version");
-  if (versions.size() != 1 || versions.front() != "13") return "a Sec-WebSocket-Version other than 13";
+  // Without a version there is none to answer with a list (4.2.2): a 4xx, as for a
+  // request that lacks any required field (4.2.1).
+  if (versions.empty()) return "no Sec-WebSocket-Version";
+  if (versions.size() != 1 || versions.front() != "13") return std::string(unknown_version);
   return {};
 }
 
-bool is_version_refusal(std::string_view due) { return due.find("Sec-WebSocket-Version") != std::string_view::npos; }
+bool is_version_refusal(std::string_view due) { return due == unknown_version; }
 
 bool is_earlier_draft(const RequestHead& request) {
   const std::vector<std::string_view> versions = field_values(request.fields, "Sec-WebSocket-Version");
@@ -187,10 +206,14 @@ bool is_earlier_draft(const RequestHead& request) {
 // 4.4: the list is a MUST).
 void check_refusal(const ResponseHead& response, const RequestHead& request, HandshakeReport& report) {
   const bool version = is_version_refusal(report.refusal_due);
-  const bool refused = version ? response.status >= 400 : response.status >= 400 && response.status < 500;
+  const bool plain_http = report.refusal_due == no_upgrade_asked || report.refusal_due == no_connection_upgrade;
+  const bool refused = plain_http ? response.status != 101
+                       : version  ? response.status >= 400
+                                  : response.status >= 400 && response.status < 500;
   HandshakeCheck refusal = judged(Rule::handshake_refusal, refused,
-                                  version ? "an error status (426 suggested) for " + report.refusal_due
-                                          : "a 4xx status (400 suggested) for " + report.refusal_due,
+                                  plain_http ? "no 101 for " + report.refusal_due
+                                  : version  ? "an error status (426 suggested) for " + report.refusal_due
+                                             : "a 4xx status (400 suggested) for " + report.refusal_due,
                                   status_line(response));
   if (!refused && response.status == 101 && version && is_earlier_draft(request)) {
     // 4.2.2 lets a server speak several versions: accepting a draft it knows is allowed.

@@ -10,6 +10,7 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::non_strict: return "non-strict";
     case Outcome::fail: return "fail";
     case Outcome::informational: return "informational";
+    case Outcome::unimplemented: return "unimplemented";
   }
   return "";
 }

@@ -17,8 +17,9 @@ enum class Outcome : std::uint8_t {
   non_strict,     // a SHOULD missed: fails a run only with --strict
   fail,           // a MUST broken
   informational,  // allowed, and worth knowing
+  unimplemented,  // the server does not implement what the test needs (an optional extension)
 };
-// "pass", "non-strict", "fail", "informational"
+// "pass", "non-strict", "fail", "informational", "unimplemented"
 std::string_view outcome_name(Outcome outcome);
 
 // What missing a requirement of `level` means: fail for MUST, non-strict for SHOULD,

@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include "base/errors.h"
+#include "base/units.h"
 #include "codec/close.h"
+#include "conformance/corpus.h"
 
 namespace wsprobe::conformance {
 
@@ -71,6 +73,14 @@ Expectation expectation_of(std::string_view text, std::size_t line) {
       expect.nothing = true;
     } else if (token == "early-fail") {
       expect.early_fail_non_strict = true;
+    } else if (token == "upgrade") {
+      expect.upgrade = true;
+    } else if (token == "refuse") {
+      expect.refuse = true;
+    } else if (token == "deflate") {
+      expect.needs_deflate = true;
+    } else if (token == "limit") {
+      expect.limit_allowed = true;
     } else if (token == "info") {
       expect.informational = true;
     } else if (token.starts_with("fail=")) {
@@ -86,7 +96,55 @@ Expectation expectation_of(std::string_view text, std::size_t line) {
     bad_row(line, "early-fail goes with echo and fail=");
   }
   if (expect.nothing && (expect.echo || expect.pong)) bad_row(line, "nothing excludes echo and pong");
+  if (expect.limit_allowed && !expect.echo) bad_row(line, "limit goes with echo");
+  if (expect.refuse && (expect.upgrade || expect.echo || expect.pong || expect.nothing || expect.fails_connection() ||
+                        !expect.reply_codes.empty())) {
+    bad_row(line, "refuse excludes what only an open connection can show");
+  }
   return expect;
+}
+
+std::size_t count_of(std::string_view text, std::size_t line) {
+  const std::optional<std::uint64_t> value = parse_size(text);
+  if (!value || *value == 0 || *value > codec::max_spec_payload) bad_row(line, "'" + std::string(text) + "' is no count");
+  return static_cast<std::size_t>(*value);
+}
+
+// messages/count=N/size=SIZE/fragment=N/chop=N:TYPE:SOURCE
+MessageSeries series_of(std::string_view text, std::size_t line) {
+  const std::vector<std::string_view> parts = split(text, ':');
+  if (parts.size() != 3) bad_row(line, "a series is messages/FLAGS:TYPE:SOURCE");
+  MessageSeries series;
+  const std::vector<std::string_view> flags = split(parts[0], '/');
+  for (std::size_t at = 1; at < flags.size(); ++at) {
+    const std::string_view flag = flags[at];
+    const std::size_t equals = flag.find('=');
+    const std::string_view name = flag.substr(0, equals);
+    const std::string_view value = equals == std::string_view::npos ? "" : flag.substr(equals + 1);
+    if (name == "count") {
+      series.count = count_of(value, line);
+    } else if (name == "size") {
+      const std::optional<std::uint64_t> size = parse_size(value);
+      if (!size || *size > codec::max_spec_payload) bad_row(line, "'" + std::string(value) + "' is no message size");
+      series.size = *size;
+    } else if (name == "fragment") {
+      series.fragment_size = count_of(value, line);
+    } else if (name == "chop") {
+      series.chop = count_of(value, line);
+    } else {
+      bad_row(line, "unknown series flag '" + std::string(flag) + "'");
+    }
+  }
+  if (parts[1] == "text") {
+    series.type = codec::Opcode::text;
+  } else if (parts[1] == "binary") {
+    series.type = codec::Opcode::binary;
+  } else {
+    bad_row(line, "a series sends text or binary, not '" + std::string(parts[1]) + "'");
+  }
+  if (!is_corpus(parts[2])) bad_row(line, "unknown corpus '" + std::string(parts[2]) + "'");
+  series.source = std::string(parts[2]);
+  return series;
 }
 
 }  // namespace
@@ -108,10 +166,21 @@ Catalogue Catalogue::parse(std::string_view text) {
     const std::string_view line = trim(raw);
     if (line.empty() || line.starts_with('#')) continue;
     const std::vector<std::string_view> fields = split(line, '|');
+    if (line.starts_with("@offer ")) {
+      if (fields.size() != 2) bad_row(line_number, "an offer is @offer NAME | VALUE");
+      catalogue.offers_->push_back({std::string(trim(fields[0].substr(7))), std::string(fields[1])});
+      continue;
+    }
     if (line.starts_with("@sentence ")) {
-      if (fields.size() != 4) bad_row(line_number, "a sentence is @sentence NAME | SECTION | LEVEL | TEXT");
-      catalogue.sentences_->push_back({std::string(trim(fields[0].substr(10))), std::string(fields[1]),
-                                       level_of(fields[2], line_number), std::string(fields[3])});
+      if (fields.size() < 4) bad_row(line_number, "a sentence is @sentence NAME | SECTION | LEVEL | TEXT");
+      // The RFC's text may hold |field names| in its own notation: all of it is the sentence.
+      const std::size_t text_at = line.find('|', line.find('|', line.find('|') + 1) + 1) + 1;
+      const std::string name(trim(fields[0].substr(10)));
+      for (const Sentence& known : *catalogue.sentences_) {
+        if (known.name == name) bad_row(line_number, "sentence " + name + " declared twice");
+      }
+      catalogue.sentences_->push_back({name, std::string(fields[1]),
+                                level_of(fields[2], line_number), std::string(trim(line.substr(text_at)))});
       continue;
     }
     if (fields.size() != 6) bad_row(line_number, "a case is ID | AUTOBAHN | SENTENCE | TITLE | STEPS | EXPECT");
@@ -126,9 +195,9 @@ Catalogue Catalogue::parse(std::string_view text) {
     if (!test_case.sentence) bad_row(line_number, "unknown sentence '" + std::string(fields[2]) + "'");
     test_case.title = std::string(fields[3]);
     for (const std::string_view step : split(fields[4], ';')) {
-      if (step.empty()) continue;
-      test_case.steps.emplace_back(step);
+      if (!step.empty()) catalogue.add_step(test_case, step, line_number);
     }
+    if (test_case.series && !test_case.steps.empty()) bad_row(line_number, "a series goes alone, without frames");
     try {
       for (const codec::FrameSpec& spec : step_specs(test_case)) {
         if (spec.payload_file) bad_row(line_number, "a step cannot read a file");
@@ -140,6 +209,25 @@ Catalogue Catalogue::parse(std::string_view text) {
     catalogue.cases_.push_back(std::move(test_case));
   }
   return catalogue;
+}
+
+void Catalogue::add_step(Case& test_case, std::string_view step, std::size_t line) const {
+  if (step.starts_with("header=")) {
+    if (step.find(':') == std::string_view::npos) bad_row(line, "a header step is header=Name: value");
+    test_case.request.headers.emplace_back(step.substr(7));
+  } else if (step.starts_with("method=")) {
+    test_case.request.method = std::string(step.substr(7));
+  } else if (step.starts_with("offer=")) {
+    for (const Offer& offer : *offers_) {
+      if (offer.name == step.substr(6)) test_case.request.offer = &offer;
+    }
+    if (!test_case.request.offer) bad_row(line, "unknown offer '" + std::string(step.substr(6)) + "'");
+  } else if (step.starts_with("messages")) {
+    if (test_case.series) bad_row(line, "one series per case");
+    test_case.series = series_of(step, line);
+  } else {
+    test_case.steps.emplace_back(step);
+  }
 }
 
 const Catalogue& builtin_catalogue() {

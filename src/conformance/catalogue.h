@@ -3,11 +3,24 @@
 // .cases files beside this header, compiled in as text and parsed here. A row names
 // the case by section (framing/1.1.3), its Autobahn|Testsuite number where one exists,
 // the RFC sentence it enforces (declared once, with its section and level), a title,
-// the frames to send in the frame-spec grammar of `wsprobe send --frame`, and what a
-// conforming server does with them.
+// what to send, and what a conforming server does with it.
 //
 //   @sentence NAME | SECTION | LEVEL | the RFC's words
+//   @offer NAME | a Sec-WebSocket-Extensions value
 //   ID | AUTOBAHN or - | SENTENCE | TITLE | STEP ; STEP ... | EXPECT ...
+//
+// STEPs, in order:
+//   header=Name: value   a change to the opening request, as curl's -H makes it
+//                        ("Name:" alone removes the header)
+//   method=METHOD        the request's method instead of GET
+//   offer=NAME           offers that extension (an @offer) instead of --deflate's
+//   messages/FLAG...:TYPE:SOURCE
+//                        messages sent as a client sends them, compressed when
+//                        permessage-deflate was agreed, each after the echo of the one
+//                        before; FLAGs count=N (1), size=SIZE (bytes, KiB, MiB),
+//                        fragment=N (payload bytes per frame), chop=N (bytes per write);
+//                        TYPE text or binary; SOURCE a corpus (see corpus.h)
+//   anything else        a frame in the grammar of `wsprobe send --frame`
 //
 // EXPECT tokens:
 //   echo        every message the steps make comes back, with its type and bytes
@@ -18,6 +31,11 @@
 //   reply=CODES the steps end with a Close; the server answers it with one of CODES
 //               ("same": the code it received) and closes TCP
 //   early-fail  with echo and fail: failing before the echo is non-strict
+//   upgrade     the opening handshake succeeds, every check of the response passing
+//   refuse      the request breaks a rule on purpose: the server refuses the upgrade
+//   deflate     the case needs permessage-deflate agreed (unimplemented otherwise)
+//   limit       with echo: a Close 1009 instead, the server's limit on message size,
+//               is informational (RFC 6455 10.4 asks servers for limits)
 //   info        whatever happens is informational
 #include <cstdint>
 #include <deque>
@@ -47,9 +65,36 @@ struct Expectation {
   std::vector<std::uint16_t> reply_codes;  // non-empty: the server answers our Close
   bool reply_same = false;                 // "same" among the reply codes
   bool early_fail_non_strict = false;
+  bool upgrade = false;
+  bool refuse = false;
+  bool needs_deflate = false;
+  bool limit_allowed = false;
   bool informational = false;
 
   bool fails_connection() const { return !fail_codes.empty(); }
+};
+
+// A permessage-deflate offer (or any extension), by name.
+struct Offer {
+  std::string name;
+  std::string value;
+};
+
+// Messages sent one after the other, each once the previous one came back.
+struct MessageSeries {
+  codec::Opcode type = codec::Opcode::text;
+  std::string source;             // a corpus name
+  std::uint64_t size = 0;         // bytes per message (text: cut back to a whole character)
+  std::size_t count = 1;
+  std::size_t fragment_size = 0;  // 0: one frame per message
+  std::size_t chop = 0;           // 0: written as they come
+};
+
+// What the opening request changes.
+struct RequestChanges {
+  std::vector<std::string> headers;  // "Name: value", as curl's -H
+  std::optional<std::string> method;
+  const Offer* offer = nullptr;      // in the catalogue's offer list
 };
 
 struct Case {
@@ -57,8 +102,13 @@ struct Case {
   std::optional<std::string> autobahn;  // "1.1.3"
   const Sentence* sentence = nullptr;    // in the catalogue's sentence list
   std::string title;
+  RequestChanges request;
   std::vector<std::string> steps;        // frame specs, as written
+  std::optional<MessageSeries> series;   // instead of frames
   Expectation expect;
+
+  // Whether the case needs a server that echoes messages.
+  bool needs_echo() const { return expect.echo; }
 
   // "framing", "utf8": the part of the id before the first '/'.
   std::string_view group() const;
@@ -72,15 +122,19 @@ class Catalogue {
 
   const std::vector<Case>& cases() const { return cases_; }
   const std::deque<Sentence>& sentences() const { return *sentences_; }
+  const std::deque<Offer>& offers() const { return *offers_; }
 
   Catalogue(Catalogue&&) = default;
   Catalogue& operator=(Catalogue&&) = default;
 
  private:
   Catalogue() = default;
+  // A row's step: a change to the request, a series, or a frame (kept as written).
+  void add_step(Case& test_case, std::string_view step, std::size_t line) const;
   // Cases point at sentences: they stay put as sentences are added and when the
   // catalogue moves.
   std::unique_ptr<std::deque<Sentence>> sentences_ = std::make_unique<std::deque<Sentence>>();
+  std::unique_ptr<std::deque<Offer>> offers_ = std::make_unique<std::deque<Offer>>();
   std::vector<Case> cases_;
 };
 

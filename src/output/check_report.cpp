@@ -9,6 +9,9 @@
 #include "output/json_lines.h"
 #include "output/style.h"
 #include "output/verdict_text.h"
+#include "output/frame_text.h"
+#include "output/handshake_text.h"
+#include <unistd.h>
 
 namespace wsprobe::output {
 namespace {
@@ -20,6 +23,28 @@ std::string totals_line(const CheckTotals& t) {
                      t.cases, t.passed, t.non_strict, t.failed, t.unimplemented, t.informational, t.seconds);
 }
 
+void close_fields(JsonWriter& json, const session::CaseResult& result) {
+  if (!result.close) return;
+  const session::CloseBehaviour& close = *result.close;
+  const session::Reaction& reaction = result.run->reaction;
+  json.key("close").begin_object().field("closed_by", close.closed_by).field("clean", close.clean);
+  json.field("code", close.code ? std::optional<int>(*close.code) : std::nullopt);
+  json.field("tcp", session::tcp_end_name(reaction.tcp)).field("expected", close.expected);
+  json.field("outcome", codec::outcome_name(close.outcome)).field("detail", close.detail).end_object();
+}
+
+void exchange_fields(JsonWriter& json, const session::CaseResult& result) {
+  const session::Reaction& reaction = result.run->reaction;
+  json.field("frames_sent", reaction.frames_sent).field("frames_received", reaction.frames_received);
+  json.key("frames").begin_array();
+  for (const session::ExchangedFrame& frame : reaction.exchanged) {
+    json.begin_object();
+    frame_fields(json, frame.outgoing, frame.header, frame.preview);
+    json.field("at_ms", frame.at_ms).end_object();
+  }
+  json.end_array();
+}
+
 void case_fields(JsonWriter& json, const session::CaseResult& result) {
   const conformance::Case& test_case = *result.test_case;
   json.field("id", test_case.id).field("autobahn", test_case.autobahn).field("title", test_case.title);
@@ -29,30 +54,47 @@ void case_fields(JsonWriter& json, const session::CaseResult& result) {
   json.field("duration_ms", result.duration_ms);
   json.key("verdicts");
   write_verdicts(json, result.verdicts);
+  if (result.response) json.field("status", result.response->status);
   if (result.run) {
-    const session::Reaction& reaction = result.run->reaction;
-    json.key("close").begin_object().field("received", reaction.close_payload.has_value());
-    json.field("code", reaction.close && reaction.close->code ? std::optional<int>(*reaction.close->code) : std::nullopt);
-    json.field("by_server", reaction.close.has_value() && !reaction.ended_by_us && !reaction.close_answers_ours);
-    json.field("tcp", session::tcp_end_name(reaction.tcp)).end_object();
-    json.field("bytes_sent", std::uint64_t{result.run->sent.size()}).field("frames_received", reaction.frames_received);
+    close_fields(json, result);
+    exchange_fields(json, result);
   }
 }
+
+bool is_terminal(std::FILE* out) { return isatty(fileno(out)) == 1; }
 
 class HumanCheck : public CheckReporter {
  public:
   HumanCheck(const OutputOptions& options, std::FILE* out)
-      : options_(options), out_(out), style_(Style::for_stream(out)) {}
+      : options_(options), out_(out), style_(Style::for_stream(out)),
+        progress_(is_terminal(out) && !options.quiet) {}
+
+  void start(const CheckPlan& plan) override {
+    total_ = plan.cases.size();
+    line(fmt::format("profile {}{}: {} cases", plan.profile, plan.reason.empty() ? "" : " (" + plan.reason + ")",
+                     plan.cases.size()));
+    if (!plan.skipped.empty()) {
+      line(fmt::format("skipped {} cases that need an echo server (--profile echo runs them): {}", plan.skipped.size(),
+                       id_ranges(plan.skipped)));
+    }
+  }
 
   void case_done(const session::CaseResult& result) override {
-    if (result.outcome == Outcome::pass && !options_.verbose) return;
-    std::string text = fmt::format("{}  {}  {} ({:.1f} ms)", outcome_label(result.outcome, style_), result.test_case->id,
-                                   result.test_case->title, result.duration_ms);
-    if (result.outcome != Outcome::pass) text += "\n      " + made_safe_for_terminal(result.summary);
-    line(text);
+    ++done_;
+    if (result.outcome != Outcome::pass || options_.verbose) {
+      std::string text = fmt::format("{}  {}  {} ({:.1f} ms)", outcome_label(result.outcome, style_),
+                                     result.test_case->id, result.test_case->title, result.duration_ms);
+      if (result.outcome != Outcome::pass) text += "\n      " + made_safe_for_terminal(result.summary);
+      line(text);
+      if (result.outcome != Outcome::pass || options_.verbose) {
+        for (const std::string& detail : case_detail_lines(result, style_, options_.show_secrets)) line("      " + detail);
+      }
+    }
+    show_progress(result);
   }
 
   void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int) override {
+    clear_progress();
     std::map<std::string, CheckTotals> sections;
     std::vector<std::string> order;
     for (const session::CaseResult& result : results) {
@@ -61,13 +103,15 @@ class HumanCheck : public CheckReporter {
       CheckTotals& t = sections[group];
       ++t.cases;
       count(t, result.outcome);
+      t.seconds += result.duration_ms / 1000;
     }
-    line(fmt::format("{:<16} {:>6} {:>7} {:>11} {:>7} {:>6}", "section", "cases", "passed", "non-strict", "failed",
-                     "info"));
+    const std::string columns = "{:<16} {:>6} {:>7} {:>11} {:>7} {:>7} {:>6} {:>9}";
+    line(fmt::format(fmt::runtime(columns), "section", "cases", "passed", "non-strict", "failed", "unimpl", "info",
+                     "case time"));
     for (const std::string& group : order) {
       const CheckTotals& t = sections[group];
-      line(fmt::format("{:<16} {:>6} {:>7} {:>11} {:>7} {:>6}", group, t.cases, t.passed, t.non_strict, t.failed,
-                       t.informational));
+      line(fmt::format(fmt::runtime(columns), group, t.cases, t.passed, t.non_strict, t.failed, t.unimplemented,
+                       t.informational, fmt::format("{:.1f} s", t.seconds)));
     }
     const std::string last = totals_line(totals);
     line(totals.failed == 0 ? style_.good(last) : style_.bad(last));
@@ -79,23 +123,55 @@ class HumanCheck : public CheckReporter {
       case Outcome::non_strict: ++t.non_strict; break;
       case Outcome::fail: ++t.failed; break;
       case Outcome::informational: ++t.informational; break;
+      case Outcome::unimplemented: ++t.unimplemented; break;
     }
   }
 
  private:
+  // "utf8/6.1.1 .. utf8/6.23.7 (140)": the skipped ids, section by section.
+  static std::string id_ranges(const std::vector<const conformance::Case*>& cases) {
+    std::string text;
+    for (std::size_t first = 0; first < cases.size();) {
+      std::size_t last = first;
+      while (last + 1 < cases.size() && cases[last + 1]->group() == cases[first]->group()) ++last;
+      text += fmt::format("{}{}{} ({})", text.empty() ? "" : ", ", cases[first]->id,
+                          last > first ? " .. " + cases[last]->id : "", last - first + 1);
+      first = last + 1;
+    }
+    return text;
+  }
+
+  void show_progress(const session::CaseResult& result) {
+    if (!progress_) return;
+    std::fputs(fmt::format("\r\x1b[K[{}/{}] {}", done_, total_, result.test_case->id).c_str(), out_);
+    std::fflush(out_);
+  }
+  void clear_progress() {
+    if (progress_) std::fputs("\r\x1b[K", out_);
+  }
+
   void line(const std::string& text) {
     if (options_.quiet) return;
+    clear_progress();
     write_text(out_, text + "\n");
   }
 
   OutputOptions options_;
   std::FILE* out_;
   Style style_;
+  bool progress_;
+  std::size_t done_ = 0, total_ = 0;
 };
 
 class JsonCheck : public CheckReporter {
  public:
   explicit JsonCheck(std::FILE* out) : out_(out) {}
+
+  void start(const CheckPlan& plan) override {
+    JsonWriter json = json_event("plan");
+    plan_fields(json, plan);
+    emit_json_line(json, out_);
+  }
 
   void case_done(const session::CaseResult& result) override {
     JsonWriter json = json_event("case");
@@ -105,11 +181,22 @@ class JsonCheck : public CheckReporter {
 
   void finish(const std::vector<session::CaseResult>&, const CheckTotals& t, int exit_code) override {
     JsonWriter json = json_event("summary");
+    totals_fields(json, t, exit_code);
+    emit_json_line(json, out_);
+  }
+
+  static void plan_fields(JsonWriter& json, const CheckPlan& plan) {
+    json.field("profile", plan.profile).field("reason", plan.reason).field("cases", std::uint64_t{plan.cases.size()});
+    json.key("skipped").begin_array();
+    for (const conformance::Case* test_case : plan.skipped) json.value(test_case->id);
+    json.end_array();
+  }
+
+  static void totals_fields(JsonWriter& json, const CheckTotals& t, int exit_code) {
     json.field("cases", std::uint64_t{t.cases}).field("passed", std::uint64_t{t.passed});
     json.field("non_strict", std::uint64_t{t.non_strict}).field("failed", std::uint64_t{t.failed});
     json.field("unimplemented", std::uint64_t{t.unimplemented}).field("informational", std::uint64_t{t.informational});
     json.field("duration_ms", t.seconds * 1000).field("exit_code", exit_code);
-    emit_json_line(json, out_);
   }
 
  private:
@@ -133,13 +220,9 @@ std::string xml_text(std::string_view text) {
   return out;
 }
 
-// The verdicts that did not pass, one per line, as the human output shows them.
-std::string verdict_lines(const session::CaseResult& result) {
+std::string detail_text(const session::CaseResult& result) {
   std::string text;
-  const Style plain{};  // no colour in a file
-  for (const codec::Verdict& verdict : result.verdicts) {
-    if (!verdict.passed()) text += verdict_line(verdict, plain, false) + "\n";
-  }
+  for (const std::string& line : case_detail_lines(result, Style{}, false)) text += line + "\n";
   return text;
 }
 
@@ -183,7 +266,7 @@ std::string check_report_junit(const std::vector<session::CaseResult>& results, 
       xml += ">\n";
       const std::string detail = xml_text(test_case.sentence->section + " " +
                                           std::string(codec::level_name(test_case.sentence->level)) + ": " +
-                                          test_case.sentence->text + "\n" + verdict_lines(*result));
+                                          test_case.sentence->text + "\n" + detail_text(*result));
       if (failing(*result)) {
         xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(result->summary),
                            codec::outcome_name(result->outcome), detail);
@@ -213,20 +296,51 @@ std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options,
   return std::make_unique<HumanCheck>(options, out);
 }
 
-std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckTotals& t, int exit_code) {
+std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckPlan& plan,
+                              const CheckTotals& totals, int exit_code) {
   JsonWriter json;
-  json.begin_object().key("cases").begin_array();
+  json.begin_object().key("plan").begin_object();
+  JsonCheck::plan_fields(json, plan);
+  json.end_object().key("cases").begin_array();
   for (const session::CaseResult& result : results) {
     json.begin_object();
     case_fields(json, result);
     json.end_object();
   }
   json.end_array().key("summary").begin_object();
-  json.field("cases", std::uint64_t{t.cases}).field("passed", std::uint64_t{t.passed});
-  json.field("non_strict", std::uint64_t{t.non_strict}).field("failed", std::uint64_t{t.failed});
-  json.field("unimplemented", std::uint64_t{t.unimplemented}).field("informational", std::uint64_t{t.informational});
-  json.field("duration_ms", t.seconds * 1000).field("exit_code", exit_code).end_object().end_object();
+  JsonCheck::totals_fields(json, totals, exit_code);
+  json.end_object().end_object();
   return json.text() + "\n";
+}
+
+std::vector<std::string> case_detail_lines(const session::CaseResult& result, const Style& style, bool show_secrets) {
+  std::vector<std::string> lines;
+  for (const codec::Verdict& verdict : result.verdicts) {
+    if (!verdict.passed()) lines.push_back(verdict_line(verdict, style, false));
+  }
+  if (result.close) {
+    const session::CloseBehaviour& close = *result.close;
+    std::string text = fmt::format("  {}  close: by {}, {}{}", outcome_label(close.outcome, style), close.closed_by,
+                                   close.clean ? "clean" : "not clean",
+                                   close.code ? fmt::format(", code {}", *close.code) : std::string(", no code"));
+    if (close.outcome != Outcome::pass) text += fmt::format("; expected {} ({})", close.expected, close.detail);
+    lines.push_back(text);
+  }
+  const conformance::Case& test_case = *result.test_case;
+  if ((test_case.expect.upgrade || test_case.expect.refuse || !result.run) && result.request) {
+    for (const std::string& head : request_head_lines(*result.request, show_secrets)) lines.push_back(head);
+  }
+  if ((test_case.expect.upgrade || test_case.expect.refuse || !result.run) && result.response) {
+    for (const std::string& head : response_head_lines(*result.response, show_secrets, false)) lines.push_back(head);
+  }
+  if (!result.run) return lines;
+  const session::Reaction& reaction = result.run->reaction;
+  for (const session::ExchangedFrame& frame : reaction.exchanged) {
+    lines.push_back(frame_line(frame.outgoing, frame.header, frame.preview) + style.dim(fmt::format("  {:.1f} ms", frame.at_ms)));
+  }
+  const std::uint64_t all = reaction.frames_sent + reaction.frames_received;
+  if (all > reaction.exchanged.size()) lines.push_back(fmt::format("... {} more frames", all - reaction.exchanged.size()));
+  return lines;
 }
 
 }  // namespace wsprobe::output

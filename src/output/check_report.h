@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "output/options.h"
+#include "output/style.h"
 #include "session/check_case.h"
 
 namespace wsprobe::output {
@@ -19,9 +20,18 @@ struct CheckTotals {
 
 CheckTotals totals_of(const std::vector<session::CaseResult>& results, double seconds);
 
+// What the run covers: the profile, why it was chosen, and the selected cases it runs
+// and leaves out.
+struct CheckPlan {
+  std::string profile;  // "echo" or "no-echo"
+  std::string reason;
+  std::vector<const conformance::Case*> cases, skipped;
+};
+
 class CheckReporter {
  public:
   virtual ~CheckReporter() = default;
+  virtual void start(const CheckPlan& plan) = 0;
   virtual void case_done(const session::CaseResult& result) = 0;
   virtual void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int exit_code) = 0;
 };
@@ -30,8 +40,13 @@ std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options,
 
 // The whole run as one JSON document: every case with its outcome, duration, summary,
 // verdicts and frames counted, then the totals.
-std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckTotals& totals,
-                              int exit_code);
+std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckPlan& plan,
+                              const CheckTotals& totals, int exit_code);
+
+// Why a case did not pass, and what was exchanged, as lines of text: the verdicts
+// that did not pass with expected and observed, the close, the opening request and
+// response when the case is about them, and the frames both ways.
+std::vector<std::string> case_detail_lines(const session::CaseResult& result, const Style& style, bool show_secrets);
 
 // The run as JUnit XML, as CI systems read it: a testsuite per section, a testcase per
 // case, a <failure> for each failed case (and each non-strict one with `strict`).

@@ -14,6 +14,7 @@ std::string outcome_label(codec::Outcome outcome, const Style& style) {
     case codec::Outcome::non_strict: return style.bad("non-strict");
     case codec::Outcome::fail: return style.bad("FAIL");
     case codec::Outcome::informational: return style.dim("info");
+    case codec::Outcome::unimplemented: return style.dim("unimpl");
   }
   return "";
 }

@@ -29,6 +29,7 @@ class Runner {
         live_(connection, engine_options(settings.engine), recorder_) {}
 
   void go(codec::Bytes after_head) {
+    live_.set_write_chunk(settings_.write_chunk);
     live_.start(std::move(after_head));
     for (const codec::FrameSpec& spec : settings_.specs) {
       read_until(std::min(settings_.deadline, net::Clock::now() + spec.delay));
@@ -38,6 +39,7 @@ class Runner {
       }
       if (stopped()) break;
     }
+    if (settings_.series) send_series(*settings_.series);
     read_until(std::min(settings_.deadline, net::Clock::now() + settings_.wait), true);
     run_.timed_out = net::Clock::now() >= settings_.deadline && !closed() && !run_.reaction.close &&
                      !run_.reaction.violation;
@@ -64,6 +66,16 @@ class Runner {
     while (!closed() && net::Clock::now() < until) {
       if (may_end_early && settings_.enough && settings_.enough(run_.reaction)) return;
       live_.wait(until);
+    }
+  }
+
+  void send_series(const MessageSeriesToSend& series) {
+    for (std::size_t index = 0; index < series.count && !stopped(); ++index) {
+      live_.send_message(series.type, series.message(index), series.fragment_size);
+      recorder_.frame_sent();
+      while (run_.reaction.messages_received <= index && !stopped() && !run_.reaction.close) {
+        live_.wait(settings_.deadline);
+      }
     }
   }
 

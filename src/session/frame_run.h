@@ -7,6 +7,7 @@
 // that data after the server's Close is caught too.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "codec/engine.h"
@@ -16,8 +17,19 @@
 
 namespace wsprobe::session {
 
+// Messages sent as a client sends them (compressed when permessage-deflate was
+// agreed), each once the server has sent back as many messages as went out before it.
+struct MessageSeriesToSend {
+  codec::Opcode type = codec::Opcode::text;
+  std::size_t count = 0;
+  std::size_t fragment_size = 0;  // payload bytes per frame; 0: one frame
+  std::function<codec::ByteView(std::size_t index)> message;
+};
+
 struct FrameRunSettings {
   std::vector<codec::FrameSpec> specs;
+  std::optional<MessageSeriesToSend> series;  // after the frames
+  std::size_t write_chunk = 0;                // bytes per write; 0: as many as the socket takes
   std::chrono::milliseconds wait{2000};   // after the last frame, to record the reaction
   codec::EngineOptions engine;            // negotiated; traces are turned on, pongs off
   net::Deadline deadline = net::Deadline::max();

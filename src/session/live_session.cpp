@@ -73,15 +73,17 @@ void LiveSession::settle() {
   set_state(ready_state_of(engine_.state()));
 }
 
-void LiveSession::send_message(codec::Opcode type, codec::ByteView payload) {
+void LiveSession::send_message(codec::Opcode type, codec::ByteView payload, std::size_t fragment_size) {
   if (engine_.state() != codec::EngineState::open) return;
   ++stats_.messages_sent;
-  engine_.send_message(type, payload);
+  engine_.send_message(type, payload, fragment_size);
+  queued_by_us();
   settle();
 }
 
 void LiveSession::send_ping(codec::ByteView payload) {
   engine_.send_ping(payload);
+  queued_by_us();
   settle();
 }
 
@@ -92,6 +94,7 @@ void LiveSession::send_pong(codec::ByteView payload) {
 
 void LiveSession::send_raw(codec::ByteView frames, const std::optional<codec::CloseFrame>& close) {
   engine_.send_raw(frames, close, net::Clock::now());
+  queued_by_us();
   settle();
 }
 
@@ -166,7 +169,8 @@ void LiveSession::writable() {
     std::size_t sent = 0;
     write_started_at_ = net::Clock::now();
     try {
-      sent = connection_.try_send(output.pending());
+      const codec::ByteView pending = output.pending();
+      sent = connection_.try_send(write_chunk_ ? pending.first(std::min(write_chunk_, pending.size())) : pending);
     } catch (const Error& failure) {
       engine_.receive_eof(TcpEnd::reset, net::Clock::now(), failure.what());
       set_state(ReadyState::closed);
@@ -176,6 +180,7 @@ void LiveSession::writable() {
     output.consume(sent);
     stats_.bytes_sent += sent;
   }
+  if (output.empty()) pause_reading_at_ = read_pause_threshold;
 }
 
 void LiveSession::on_frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {

@@ -5,6 +5,7 @@
 // as a browser's WebSocket object lives it: readyState CONNECTING, OPEN, CLOSING,
 // CLOSED; messages, pings and pongs; and the close code a CloseEvent would report.
 // connect, send, heartbeat, reconnect and handshake's closing exchange all run here.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,7 +55,8 @@ class LiveSession : private codec::EngineHandler {
   // this runs once the observer is ready for events.
   void start(codec::Bytes already_read);
 
-  void send_message(codec::Opcode type, codec::ByteView payload);
+  // `fragment_size`: payload bytes per frame (0: one frame).
+  void send_message(codec::Opcode type, codec::ByteView payload, std::size_t fragment_size = 0);
   void send_ping(codec::ByteView payload);
   void send_pong(codec::ByteView payload);
   // Frames exactly as crafted; `close`: they include this Close.
@@ -63,6 +65,9 @@ class LiveSession : private codec::EngineHandler {
   void close(std::uint16_t code, const std::string& reason);
   // Closes TCP without a closing handshake.
   void drop();
+  // At most this many bytes per write (0: as many as the socket takes), to show a
+  // server its input in small pieces as Autobahn's "chop" does.
+  void set_write_chunk(std::size_t bytes) { write_chunk_ = bytes; }
 
   // The event loop's calls: the socket is readable, or writable; or time passed.
   void readable();
@@ -78,9 +83,11 @@ class LiveSession : private codec::EngineHandler {
   // More may be readable without the socket showing it (a TLS read was cut short):
   // call readable() again before sleeping in poll.
   bool read_pending() const { return read_pending_; }
-  // Reading stops while this much waits for the socket (pongs to a flood of pings
-  // from a server that does not read), so the peer cannot grow our memory.
-  bool reading_paused() const { return buffered_amount() >= read_pause_threshold; }
+  // Reading stops while this much more than what we queued ourselves waits for the
+  // socket (pongs to a flood of pings from a server that does not read), so the peer
+  // cannot grow our memory; a big message of ours does not stop us reading the
+  // server's Close.
+  bool reading_paused() const { return buffered_amount() >= pause_reading_at_; }
   static constexpr std::uint64_t read_pause_threshold = 4 * 1024 * 1024;
   std::uint64_t buffered_amount() const { return engine_.output().size(); }
   const LiveStats& stats() const { return stats_; }
@@ -102,6 +109,8 @@ class LiveSession : private codec::EngineHandler {
 
   // After every input to the engine: send what it queued, close TCP when it asks.
   void settle();
+  // After queuing frames of our own: they do not count towards the reading pause.
+  void queued_by_us() { pause_reading_at_ = std::max(pause_reading_at_, buffered_amount() + read_pause_threshold); }
   void set_state(ReadyState state);
 
   net::Connection& connection_;
@@ -111,6 +120,8 @@ class LiveSession : private codec::EngineHandler {
   LiveStats stats_;
   codec::Bytes read_buffer_;
   bool read_pending_ = false;
+  std::size_t write_chunk_ = 0;
+  std::uint64_t pause_reading_at_ = read_pause_threshold;
   net::Clock::time_point write_started_at_{};
   net::Clock::time_point readable_at_{};
 };

@@ -181,7 +181,13 @@ void ReactionRecorder::ping_sent(codec::ByteView payload) {
 }
 
 void ReactionRecorder::frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) {
-  if (outgoing) return;
+  if (reaction_.exchanged.size() < max_exchanged_frames) {
+    reaction_.exchanged.push_back({outgoing, header, codec::Bytes(preview.begin(), preview.end()), net::elapsed_ms(started_)});
+  }
+  if (outgoing) {
+    ++reaction_.frames_sent;
+    return;
+  }
   // The Close's time is its frame's: taken before the frame is shown, which takes time.
   last_frame_ms_ = now_ms();
   ++reaction_.frames_received;
@@ -210,6 +216,7 @@ void ReactionRecorder::note(const codec::Violation& note) {
 void ReactionRecorder::close_received(const codec::CloseFrame& close) {
   reaction_.close = close;
   reaction_.close_answers_ours = our_close_ && *our_close_ == close.code.value_or(0);
+  reaction_.close_after_ours = our_close_.has_value();
   reaction_.close_ms = last_frame_ms_;
 }
 

@@ -24,6 +24,16 @@ struct TracedFrame {
 // The server's frames kept for the report; a flood beyond this is only counted.
 constexpr std::size_t max_traced_frames = 1000;
 
+// A frame either way, for a report of the whole exchange.
+struct ExchangedFrame {
+  bool outgoing = false;
+  codec::FrameHeader header;
+  codec::Bytes preview;
+  double at_ms = 0;  // since the recording began
+};
+// The exchange kept for reports: its first frames, each way together.
+constexpr std::size_t max_exchanged_frames = 64;
+
 // A message as the server sent it, for comparing echoes without keeping payloads.
 struct MessageDigest {
   codec::Opcode type = codec::Opcode::text;
@@ -39,6 +49,8 @@ constexpr std::size_t max_digested_messages = 100'000;
 struct Reaction {
   std::vector<TracedFrame> received;  // the first max_traced_frames
   std::uint64_t frames_received = 0;
+  std::vector<ExchangedFrame> exchanged;  // the first max_exchanged_frames, both ways
+  std::uint64_t frames_sent = 0;
   std::vector<MessageDigest> messages;  // the first max_digested_messages
   std::uint64_t messages_received = 0;
   std::optional<codec::CloseFrame> close;  // the server's Close, when it was valid
@@ -46,6 +58,8 @@ struct Reaction {
   std::optional<codec::Bytes> close_payload;
   std::optional<double> close_ms;  // our latest frame sent -> the server's Close
   bool close_answers_ours = false;  // the server's Close came after ours, with its code: an echo
+  bool close_after_ours = false;    // the server's Close came after ours, whatever its code
+  bool close_sent = false;          // a Close of ours went out among the frames
   std::optional<codec::Violation> violation;  // the server broke a rule itself
   std::vector<codec::Violation> notes;        // what it may do, worth a note: one per rule
   TcpEnd tcp = TcpEnd::left_open;
@@ -94,7 +108,10 @@ class ReactionRecorder : public LiveObserver {
   void ping_sent(codec::ByteView payload);
   // A Close of ours went out, with this code: a server's Close with the same code
   // from now on is its echo.
-  void close_sent(std::optional<std::uint16_t> code) { our_close_ = code.value_or(0); }
+  void close_sent(std::optional<std::uint16_t> code) {
+    our_close_ = code.value_or(0);
+    reaction_.close_sent = true;
+  }
 
   void state(ReadyState) override {}
   void frame(bool outgoing, const codec::FrameHeader& header, codec::ByteView preview) override;
@@ -111,7 +128,8 @@ class ReactionRecorder : public LiveObserver {
 
   Reaction& reaction_;
   std::function<void(const TracedFrame&)> show_;
-  net::Clock::time_point sent_at_ = net::Clock::now();
+  const net::Clock::time_point started_ = net::Clock::now();
+  net::Clock::time_point sent_at_ = started_;
   double last_frame_ms_ = 0;  // when the latest frame from the server was read
   std::optional<std::uint16_t> our_close_;  // the code of our Close, 0 without one
 };

@@ -20,7 +20,8 @@ TEST(Catalogue, EveryRowParsesWithUniqueIds) {
       EXPECT_TRUE(autobahn.insert(*test_case.autobahn).second) << test_case.id;
     }
     EXPECT_FALSE(test_case.title.empty()) << test_case.id;
-    EXPECT_FALSE(test_case.steps.empty()) << test_case.id;
+    const bool sends = !test_case.steps.empty() || test_case.series;
+    EXPECT_TRUE(sends || test_case.expect.upgrade || test_case.expect.refuse) << test_case.id;
     ASSERT_NE(test_case.sentence, nullptr) << test_case.id;
     EXPECT_TRUE(test_case.sentence->section.starts_with("RFC ")) << test_case.id;
     for (const codec::FrameSpec& spec : step_specs(test_case)) EXPECT_FALSE(codec::build_frames(spec).empty());
@@ -35,7 +36,8 @@ TEST(Catalogue, CoversAutobahnsCasesBySection) {
   }
   const std::map<std::string, int> autobahn = {{"framing", 16}, {"pingpong", 11}, {"reserved", 7},
                                                {"opcodes", 10}, {"fragmentation", 20}, {"utf8", 145},
-                                               {"close", 37}};
+                                               {"close", 37}, {"limits", 54}, {"autofragment", 1},
+                                               {"compression", 216}};
   for (const auto& [group, count] : autobahn) EXPECT_EQ(per_group[group], count) << group;
 }
 
@@ -58,7 +60,9 @@ std::optional<codec::Violation> broken_rule(const Case& test_case) {
     for (const codec::BuiltFrame& frame : codec::build_frames(spec)) wire.insert(wire.end(), frame.wire.begin(), frame.wire.end());
   }
   FirstViolation first;
-  codec::MessageAssembler({.from = codec::Role::client}, first).feed(wire);
+  std::optional<codec::DeflateAgreement> deflate;
+  if (test_case.expect.needs_deflate) deflate.emplace();
+  codec::MessageAssembler({.from = codec::Role::client, .deflate = deflate}, first).feed(wire);
   return first.violation;
 }
 
@@ -106,6 +110,15 @@ TEST(Catalogue, RowsThatDoNotParseNameTheirLine) {
       {sentence + "a/1 | - | s | title | text:@/etc/passwd | echo\n", "a step cannot read a file"},
       {"@sentence s | RFC 6455 5.2 | OFTEN | words\n", "level 'OFTEN'"},
       {sentence + "a1 | - | s | title | text:x | echo\n", "an id is SECTION/NUMBER"},
+      {sentence + sentence, "sentence s declared twice"},
+      {sentence + "a/1 | - | s | title | offer=nowhere | upgrade\n", "unknown offer 'nowhere'"},
+      {sentence + "a/1 | - | s | title | messages/size=1KiB:text:gibberish | echo\n", "unknown corpus 'gibberish'"},
+      {sentence + "a/1 | - | s | title | messages/often=2:text:json | echo\n", "unknown series flag 'often=2'"},
+      {sentence + "a/1 | - | s | title | messages/size=1KiB:audio:json | echo\n", "text or binary, not 'audio'"},
+      {sentence + "a/1 | - | s | title | text:x ; messages:text:json | echo\n", "a series goes alone"},
+      {sentence + "a/1 | - | s | title | text:x | limit\n", "limit goes with echo"},
+      {sentence + "a/1 | - | s | title | header=Host: | refuse echo\n", "refuse excludes"},
+      {sentence + "a/1 | - | s | title | header=no colon | upgrade\n", "header=Name: value"},
   };
   for (const auto& [text, phrase] : bad) {
     try {
@@ -131,6 +144,28 @@ TEST(Catalogue, ARowGivesItsParts) {
   EXPECT_TRUE(only.expect.pong);
   EXPECT_EQ(only.expect.reply_codes, std::vector<std::uint16_t>{1000});
   EXPECT_TRUE(only.expect.reply_same);
+}
+
+TEST(Catalogue, ARowMayChangeTheRequestAndSendASeries) {
+  const Catalogue catalogue = Catalogue::parse(
+      "@sentence d | RFC 7692 7.2.2 | MUST | words with |Pipes| in the RFC's notation\n"
+      "@offer small | permessage-deflate; server_max_window_bits=9\n"
+      "compression/1 | 12.1.1 | d | json | offer=small ; header=X-Test: 1 ; method=GET ; "
+      "messages/count=3/size=16KiB/fragment=256/chop=100:text:json | echo deflate limit\n");
+  const Case& only = catalogue.cases().front();
+  EXPECT_EQ(only.sentence->text, "words with |Pipes| in the RFC's notation");
+  ASSERT_NE(only.request.offer, nullptr);
+  EXPECT_EQ(only.request.offer->value, "permessage-deflate; server_max_window_bits=9");
+  EXPECT_EQ(only.request.headers, std::vector<std::string>{"X-Test: 1"});
+  EXPECT_EQ(only.request.method, "GET");
+  EXPECT_TRUE(only.steps.empty());
+  ASSERT_TRUE(only.series);
+  EXPECT_EQ(only.series->type, codec::Opcode::text);
+  EXPECT_EQ(only.series->source, "json");
+  EXPECT_EQ((std::vector<std::uint64_t>{only.series->count, only.series->size, only.series->fragment_size, only.series->chop}),
+            (std::vector<std::uint64_t>{3, 16384, 256, 100}));
+  EXPECT_TRUE(only.expect.echo && only.expect.needs_deflate && only.expect.limit_allowed);
+  EXPECT_TRUE(only.needs_echo());
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ class Catalogue(unittest.TestCase):
     def test_list_needs_no_server_and_filters_by_prefix(self):
         everything = run_wsprobe("check", "--list")
         self.assertEqual(everything.returncode, 0, everything.stderr)
-        self.assertEqual(len(everything.stdout.splitlines()), 260)
+        self.assertEqual(len(everything.stdout.splitlines()), 574)
         close = run_wsprobe("check", "--list", "--cases", "close/7.9", "--cases", "2.1")
         ids = [line.split()[0] for line in close.stdout.splitlines()]
         self.assertEqual(ids, ["pingpong/2.1", "pingpong/2.10", "pingpong/2.11"] + [f"close/7.9.{i}" for i in range(1, 10)])
@@ -47,23 +47,63 @@ class Catalogue(unittest.TestCase):
 
 
 class AgainstServe(unittest.TestCase):
-    def test_every_case_passes_and_the_report_says_so(self):
-        with serve() as server, tempfile.TemporaryDirectory() as folder:
+    def test_every_case_passes_compression_included_and_the_report_says_so(self):
+        with serve("--deflate") as server, tempfile.TemporaryDirectory() as folder:
             report_path = os.path.join(folder, "report.json")
-            result = run_wsprobe("check", server.url, "--json-report", report_path, timeout=120)
+            result = run_wsprobe("check", server.url, "--json-report", report_path, timeout=180)
             human = run_wsprobe("check", server.url, "--cases", "close", timeout=60)
             with open(report_path) as report_file:
                 report = json.load(report_file)
         self.assertEqual(result.returncode, 0, result.stdout[-2000:])
-        self.assertIn("260 cases, 257 passed, 0 non-strict, 0 failed, 0 unimplemented, 3 informational", result.stdout)
-        self.assertEqual(report["summary"]["cases"], 260)
+        self.assertIn("574 cases, 570 passed, 0 non-strict, 0 failed, 0 unimplemented, 4 informational", result.stdout)
+        self.assertEqual(report["summary"]["cases"], 574)
         self.assertEqual(report["summary"]["exit_code"], 0)
+        self.assertEqual((report["plan"]["profile"], report["plan"]["skipped"]), ("echo", []))
         informational = sorted(case["id"] for case in report["cases"] if case["outcome"] == "informational")
-        self.assertEqual(informational, ["close/7.1.6", "close/7.13.1", "close/7.13.2"])
-        utf8 = next(case for case in report["cases"] if case["id"] == "utf8/6.3.1")
+        self.assertEqual(informational, ["close/7.1.6", "close/7.13.1", "close/7.13.2", "handshake/10.2/1"])
+        cases = {case["id"]: case for case in report["cases"]}
+        utf8 = cases["utf8/6.3.1"]
         self.assertEqual((utf8["autobahn"], utf8["section"], utf8["level"]), ("6.3.1", "RFC 6455 8.1", "MUST"))
-        self.assertEqual(utf8["close"]["code"], 1007)
-        self.assertRegex(human.stdout, r"\nclose +37 +34 +0 +0 +3\n")
+        self.assertEqual((utf8["close"]["closed_by"], utf8["close"]["code"], utf8["close"]["outcome"]),
+                         ("server", 1007, "pass"))
+        reply = cases["close/7.7.3"]["close"]
+        self.assertEqual((reply["closed_by"], reply["clean"], reply["code"]), ("wsprobe", True, 1002))
+        refused = cases["handshake/4.2.2/7"]
+        self.assertEqual((refused["outcome"], refused["status"]), ("pass", 426))
+        self.assertEqual([verdict["rule"] for verdict in refused["verdicts"]], ["handshake.refusal", "handshake.version-list"])
+        self.assertEqual(cases["compression/13.7.18"]["frames_sent"] > 8, True)
+        self.assertRegex(human.stdout, r"\nclose +37 +34 +0 +0 +0 +3 ")
+
+    def test_compression_cases_are_unimplemented_when_the_server_does_not_compress(self):
+        with serve() as server:
+            result = run_wsprobe("check", server.url, "--cases", "compression/12.1", "--cases", "deflate/6.1/1",
+                                 "--cases", "deflate/7/1", "--json", timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout[-2000:])
+        found = outcomes(result)
+        self.assertEqual(set(found.values()) , {"unimplemented", "pass"})
+        self.assertEqual([case for case, outcome in found.items() if outcome == "pass"], ["deflate/7/1"])
+        summary = json.loads(result.stdout.splitlines()[-1])
+        self.assertEqual(summary["unimplemented"], 19)
+
+
+class Profiles(unittest.TestCase):
+    def test_a_server_that_does_not_echo_gets_only_the_cases_that_need_no_echo(self):
+        cases = ["framing/1.1.1", "pingpong/2.2", "close/7.3.3", "reserved/3.2", "handshake/4.2.2/1"]
+        args = [arg for case in cases for arg in ("--cases", case)]
+        with python_peer("bad_server.py", "accept-any") as lax:
+            auto = run_wsprobe("check", lax.url, *args, "--wait", "200ms", timeout=60)
+            listed = run_wsprobe("check", lax.url, *args, "--json", "--wait", "200ms", timeout=60)
+            forced = run_wsprobe("check", lax.url, *args, "--json", "--profile", "echo", "--wait", "200ms", timeout=60)
+        self.assertIn("profile no-echo (the endpoint did not echo a text message within --wait): 3 cases", auto.stdout)
+        self.assertIn("skipped 2 cases that need an echo server", auto.stdout)
+        plan = json.loads(listed.stdout.splitlines()[0])
+        self.assertEqual((plan["type"], plan["profile"], plan["skipped"]), ("plan", "no-echo", ["framing/1.1.1", "reserved/3.2"]))
+        self.assertEqual(sorted(outcomes(listed)), ["close/7.3.3", "handshake/4.2.2/1", "pingpong/2.2"])
+        self.assertEqual(outcomes(forced)["framing/1.1.1"], "fail")
+
+    def test_a_bad_profile_is_a_usage_error(self):
+        result = run_wsprobe("check", "--list", "--profile", "sometimes")
+        self.assertEqual(result.returncode, 2)
 
 
 class AgainstPythonWebsockets(unittest.TestCase):
@@ -84,6 +124,13 @@ class AgainstPythonWebsockets(unittest.TestCase):
         for case in racing:
             self.assertIn(found[case], ("pass", "non-strict"), case)
         strict_found = outcomes(strict)
+        # Two MUSTs it breaks: no version list when it refuses a version (4.4), and no
+        # refusal of a request without Host (4.2.1); and its 1 MiB limit makes a Close 1009 for 4 MiB.
+        with python_peer("ws_server.py") as python:
+            more = run_wsprobe("check", python.url, "--cases", "handshake/4.2.2/7", "--cases", "handshake/4.2.1/8",
+                               "--cases", "limits/9.1.4", "--cases", "handshake/4.2.1/6", "--json", timeout=60)
+        self.assertEqual(outcomes(more), {"handshake/4.2.2/7": "fail", "handshake/4.2.1/8": "fail",
+                                          "limits/9.1.4": "informational", "handshake/4.2.1/6": "pass"})
         self.assertNotIn("fail", strict_found.values())
         self.assertEqual(strict.returncode, 1 if "non-strict" in strict_found.values() else 0, strict.stdout)
 
@@ -93,7 +140,8 @@ class AgainstABrokenServer(unittest.TestCase):
         with python_peer("bad_server.py", "accept-any") as lax, tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "junit.xml")
             result = run_wsprobe("check", lax.url, "--cases", "framing/1.1.1", "--cases", "close/7.3.3",
-                                 "--cases", "pingpong/2.2", "--junit", path, "--wait", "200ms", timeout=60)
+                                 "--cases", "pingpong/2.2", "--junit", path, "--wait", "200ms", "--profile", "echo",
+                                 timeout=60)
             root = ElementTree.parse(path).getroot()
         self.assertEqual(result.returncode, 1)
         self.assertEqual((root.tag, root.get("tests"), root.get("failures")), ("testsuites", "3", "2"))
@@ -110,7 +158,7 @@ class AgainstABrokenServer(unittest.TestCase):
     def test_a_server_that_never_echoes_or_pongs_fails_those_cases(self):
         with python_peer("bad_server.py", "accept-any") as lax:
             result = run_wsprobe("check", lax.url, "--cases", "framing/1.1.1", "--cases", "pingpong/2.2",
-                                 "--cases", "close/7.3.3", "--json", "--wait", "200ms", timeout=60)
+                                 "--cases", "close/7.3.3", "--json", "--wait", "200ms", "--profile", "echo", timeout=60)
         self.assertEqual(result.returncode, 1, result.stdout)
         self.assertEqual(outcomes(result), {"framing/1.1.1": "fail", "pingpong/2.2": "fail", "close/7.3.3": "pass"})
         summary = json.loads(result.stdout.splitlines()[-1])
@@ -132,7 +180,8 @@ class ServeFaults(unittest.TestCase):
     def run_sample(self, *serve_args):
         args = [arg for case in SAMPLE for arg in ("--cases", case)]
         with serve(*serve_args) as server:
-            result = run_wsprobe("check", server.url, *args, "--json", "--wait", "300ms", timeout=120)
+            result = run_wsprobe("check", server.url, *args, "--json", "--wait", "300ms", "--profile", "echo",
+                                 timeout=120)
         failed = {case for case, outcome in outcomes(result).items() if outcome == "fail"}
         self.assertEqual(result.returncode, 1 if failed else 0, result.stdout[-1500:])
         return failed
