@@ -1,10 +1,13 @@
 #include "session/server_session.h"
 
+#include <array>
 #include <utility>
 
 #include "codec/close.h"
 #include "codec/extensions.h"
 #include "codec/frame.h"
+#include "codec/handshake.h"
+#include "codec/http_syntax.h"
 #include "codec/utf8.h"
 #include "base/escape.h"
 
@@ -18,9 +21,11 @@ constexpr std::uint16_t close_going_away = 1001;
 }  // namespace
 
 std::span<const std::string_view> protocol_fault_names() {
-  static constexpr std::string_view names[] = {"no-echo",          "corrupt-echo",        "pong-other",
-                                               "masked-frames",    "accept-invalid-utf8", "ignore-reserved-bits",
-                                               "no-close-reply",   "invalid-close-code",  "data-after-close"};
+  static constexpr std::string_view names[] = {
+      "no-echo",          "corrupt-echo",      "pong-other",         "masked-frames",         "accept-invalid-utf8",
+      "ignore-reserved-bits", "no-close-reply", "invalid-close-code", "data-after-close",     "wrong-accept",
+      "no-version-list",  "accept-any-version", "accept-bad-key",     "unoffered-subprotocol", "accept-any-extension",
+      "non-minimal-length", "reserved-bits-on-echo", "echo-as-binary"};
   return names;
 }
 
@@ -46,7 +51,7 @@ void ServerSession::receive(codec::MutableByteView bytes, Clock::time_point now)
         }
         sse_ = SseEndpoint::for_request(head_parser_.head(), options_.sse, now);
         if (sse_) return start_stream();
-        answer(codec::answer_handshake(head_parser_.head(), options_.handshake));
+        answer(answer_with_faults(head_parser_.head()));
         bytes = bytes.subspan(event.consumed);
         break;
     }
@@ -162,9 +167,67 @@ void ServerSession::on_message(codec::Opcode type, ByteView payload) {
   if (options_.faults.plays(ProtocolFault::corrupt_echo) && !payload.empty()) {
     codec::Bytes changed(payload.begin(), payload.end());
     changed[0] ^= 0x01;  // keeps ASCII text valid UTF-8
-    return engine_->send_message(type, changed);
+    return echo(type, changed);
   }
-  engine_->send_message(type, payload);
+  echo(type, payload);
+}
+
+// An echo as it should be, or as a frame fault writes it (uncompressed, one frame).
+void ServerSession::echo(codec::Opcode type, ByteView payload) {
+  const ServerFaults& faults = options_.faults;
+  if (faults.plays(ProtocolFault::echo_as_binary)) type = codec::Opcode::binary;
+  const bool short_frame = payload.size() < 126;
+  const bool crafted = faults.plays(ProtocolFault::reserved_bits_on_echo) ||
+                       (faults.plays(ProtocolFault::non_minimal_length) && short_frame);
+  if (!crafted) return engine_->send_message(type, payload);
+  codec::FrameHeader header{.opcode = static_cast<std::uint8_t>(type), .payload_length = payload.size()};
+  if (faults.plays(ProtocolFault::reserved_bits_on_echo)) header.rsv = codec::rsv2_bit;
+  std::array<std::uint8_t, codec::max_frame_header_size> head{};
+  const std::size_t head_size = codec::write_frame_header(
+      header, head, faults.plays(ProtocolFault::non_minimal_length) && short_frame ? codec::LengthEncoding::extended16
+                                                                                 : codec::LengthEncoding::minimal);
+  codec::Bytes frame(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(head_size));
+  frame.insert(frame.end(), payload.begin(), payload.end());
+  engine_->send_raw(frame, std::nullopt, now_);
+}
+
+// The request as the faults that accept what must be refused rewrite it, and the
+// answer as the faults that spoil a 101 or a refusal change it.
+codec::HandshakeAnswer ServerSession::answer_with_faults(const codec::RequestHead& request) const {
+  const ServerFaults& faults = options_.faults;
+  codec::RequestHead taken = request;
+  auto replace = [&taken](std::string_view name, std::string value) {
+    std::erase_if(taken.fields, [name](const codec::HeaderField& field) { return codec::iequals(field.name, name); });
+    taken.fields.push_back({std::string(name), std::move(value)});
+  };
+  if (faults.plays(ProtocolFault::accept_any_version)) replace("Sec-WebSocket-Version", "13");
+  const std::vector<std::string_view> keys = codec::field_values(request.fields, "Sec-WebSocket-Key");
+  if (faults.plays(ProtocolFault::accept_bad_key) && (keys.size() != 1 || !codec::is_valid_key(keys.front()))) {
+    replace("Sec-WebSocket-Key", codec::make_key({}));
+  }
+  codec::HandshakeAnswer answer = codec::answer_handshake(taken, options_.handshake);
+  auto add_field = [&answer](const std::string& line) {
+    answer.response.insert(answer.response.size() - 2, line + "\r\n");  // before the empty line
+  };
+  if (answer.status == 426 && faults.plays(ProtocolFault::no_version_list)) {
+    const std::size_t at = answer.response.find("Sec-WebSocket-Version: 13\r\n");
+    if (at != std::string::npos) answer.response.erase(at, std::string_view("Sec-WebSocket-Version: 13\r\n").size());
+  }
+  if (!answer.accepted()) return answer;
+  if (faults.plays(ProtocolFault::wrong_accept)) {
+    const std::size_t at = answer.response.find("Sec-WebSocket-Accept: ");
+    answer.response.replace(at, answer.response.find("\r\n", at) - at,
+                            "Sec-WebSocket-Accept: " + codec::accept_for_key("not the key that was sent"));
+  }
+  if (faults.plays(ProtocolFault::unoffered_subprotocol) && !answer.subprotocol) {
+    add_field("Sec-WebSocket-Protocol: wsprobe-unoffered");
+  }
+  const std::optional<std::string> offered = codec::combined_field_value(request.fields, "Sec-WebSocket-Extensions");
+  if (faults.plays(ProtocolFault::accept_any_extension) && offered && !answer.deflate) {
+    const std::string first = offered->substr(0, offered->find_first_of(",; "));
+    if (codec::is_token(first)) add_field("Sec-WebSocket-Extensions: " + first);
+  }
+  return answer;
 }
 
 // The engine answers pings itself unless a fault decides (--no-pong, --pong-delay, --fault pong-other).

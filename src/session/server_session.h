@@ -33,6 +33,15 @@ enum class ProtocolFault : std::uint8_t {
   no_close_reply,        // the client's Close is never answered (5.5.1)
   invalid_close_code,    // the client's Close is answered with 1005 (7.4.1)
   data_after_close,      // a text frame follows the server's Close (5.5.1)
+  wrong_accept,          // the 101's Sec-WebSocket-Accept is for another key (4.2.2)
+  no_version_list,       // a refused version gets no Sec-WebSocket-Version list (4.4)
+  accept_any_version,    // any Sec-WebSocket-Version is upgraded (4.2.2)
+  accept_bad_key,        // a missing or malformed key is upgraded (4.2.1)
+  unoffered_subprotocol, // every 101 names a subprotocol nobody offered (4.2.2)
+  accept_any_extension,  // the first extension offered is accepted, whatever it is (9.1)
+  non_minimal_length,    // echoes under 126 bytes carry a 16-bit length (5.2)
+  reserved_bits_on_echo, // echoes have RSV2 set, which no extension defines (5.2)
+  echo_as_binary,        // text messages are echoed as binary (5.6)
 };
 // The names --fault takes, in enum order: "no-echo", "corrupt-echo", ...
 std::span<const std::string_view> protocol_fault_names();
@@ -99,6 +108,9 @@ class ServerSession : public net::ServedConnection, private codec::EngineHandler
   void play_faults(Clock::time_point now);
   void send_close(std::uint16_t code, std::string_view reason);
   void play_close_faults();
+  // The answer to an upgrade request, as --fault changes it.
+  codec::HandshakeAnswer answer_with_faults(const codec::RequestHead& request) const;
+  void echo(codec::Opcode type, codec::ByteView payload);
   // Once the engine is closing, so is the session: what is queued goes out, then TCP
   // closes (the server closes first, 7.1.1).
   void follow_engine();

@@ -168,10 +168,13 @@ class AgainstABrokenServer(unittest.TestCase):
 
 
 # A sample of cases: echoes, a pong, a reserved bit, valid and invalid UTF-8, our Close
-# answered, and an invalid close code.
+# answered, an invalid close code, requests to refuse, and an offer to decline.
 SAMPLE = ["framing/1.1.2", "pingpong/2.2", "reserved/3.1", "fragmentation/5.6", "utf8/6.5.1", "utf8/6.3.1",
-          "close/7.3.3", "close/7.9.3"]
-ENDED_BY_OUR_CLOSE = {"framing/1.1.2", "pingpong/2.2", "fragmentation/5.6", "utf8/6.5.1", "close/7.3.3"}
+          "close/7.3.3", "close/7.9.3", "handshake/4.2.2/7", "handshake/4.2.1/2", "deflate/7/1"]
+REFUSED = {"handshake/4.2.2/7", "handshake/4.2.1/2"}
+UPGRADED = set(SAMPLE) - REFUSED
+ENDED_BY_OUR_CLOSE = {"framing/1.1.2", "pingpong/2.2", "fragmentation/5.6", "utf8/6.5.1", "close/7.3.3", "deflate/7/1"}
+SHORT_TEXT_ECHOES = {"framing/1.1.2", "fragmentation/5.6", "utf8/6.5.1"}
 
 
 class ServeFaults(unittest.TestCase):
@@ -191,15 +194,24 @@ class ServeFaults(unittest.TestCase):
 
     def test_each_fault_fails_exactly_its_cases(self):
         expected = {
-            "no-echo": {"framing/1.1.2", "fragmentation/5.6", "utf8/6.5.1"},
-            "corrupt-echo": {"framing/1.1.2", "fragmentation/5.6", "utf8/6.5.1"},
+            "no-echo": SHORT_TEXT_ECHOES,
+            "corrupt-echo": SHORT_TEXT_ECHOES,
             "pong-other": {"pingpong/2.2", "fragmentation/5.6"},
-            "masked-frames": set(SAMPLE),
+            "masked-frames": UPGRADED,
             "accept-invalid-utf8": {"utf8/6.3.1"},
             "ignore-reserved-bits": {"reserved/3.1"},
             "no-close-reply": ENDED_BY_OUR_CLOSE,
             "invalid-close-code": ENDED_BY_OUR_CLOSE,
             "data-after-close": ENDED_BY_OUR_CLOSE,
+            "wrong-accept": UPGRADED,
+            "no-version-list": {"handshake/4.2.2/7"},
+            "accept-any-version": {"handshake/4.2.2/7"},
+            "accept-bad-key": {"handshake/4.2.1/2"},
+            "unoffered-subprotocol": UPGRADED,
+            "accept-any-extension": {"deflate/7/1"},
+            "non-minimal-length": SHORT_TEXT_ECHOES,
+            "reserved-bits-on-echo": SHORT_TEXT_ECHOES,
+            "echo-as-binary": SHORT_TEXT_ECHOES,
         }
         for fault, cases in expected.items():
             with self.subTest(fault):
