@@ -60,6 +60,7 @@ constexpr std::array rules = {
     RuleInfo{"reaction.close-code", "RFC 6455 7.1.7", Level::should, 0, 0, Level::should, "Close code does not fit the rule broken"},
     RuleInfo{"close.tcp-left-open", "RFC 6455 5.5.1", Level::must, 0, 0, Level::must, "TCP not closed by the server after the closing handshake"},
     RuleInfo{"check.echo", "RFC 6455 5.4", Level::must, 0, 0, Level::must, "messages not echoed as sent, to an echo server"},
+    RuleInfo{"check.fail-fast", "RFC 6455 8.1", Level::may, 0, 0, Level::may, "invalid text failed only once the whole message was in"},
     RuleInfo{"deflate.tail-kept", "RFC 7692 7.2.1", Level::must, 0, 0, Level::may, "compressed message keeps the 00 00 ff ff tail"},
     RuleInfo{"sse.event-too-big", "HTML 9.2.6", Level::must, 0, 0, Level::must, "event larger than the limit"},
 };

@@ -74,8 +74,9 @@ enum class Rule : std::uint8_t {
   close_before_failing,
   close_code_fitting,
   tcp_left_open,
-  // What `wsprobe check` asks of an echo server.
+  // What `wsprobe check` asks of an echo server, and when it fails invalid text.
   echo_mismatch,
+  fail_fast,
   // permessage-deflate that a receiver accepts but worth a note, RFC 7692 7.2.1.
   deflate_tail_kept,
   // Server-sent events (WHATWG HTML, interpreting an event stream).

@@ -73,6 +73,8 @@ Expectation expectation_of(std::string_view text, std::size_t line) {
       expect.nothing = true;
     } else if (token == "early-fail") {
       expect.early_fail_non_strict = true;
+    } else if (token == "fail-fast") {
+      expect.fail_fast = true;
     } else if (token == "upgrade") {
       expect.upgrade = true;
     } else if (token == "refuse") {
@@ -97,6 +99,7 @@ Expectation expectation_of(std::string_view text, std::size_t line) {
   }
   if (expect.nothing && (expect.echo || expect.pong)) bad_row(line, "nothing excludes echo and pong");
   if (expect.limit_allowed && !expect.echo) bad_row(line, "limit goes with echo");
+  if (expect.fail_fast && !expect.fails_connection()) bad_row(line, "fail-fast goes with fail=");
   if (expect.refuse && (expect.upgrade || expect.echo || expect.pong || expect.nothing || expect.fails_connection() ||
                         !expect.reply_codes.empty())) {
     bad_row(line, "refuse excludes what only an open connection can show");

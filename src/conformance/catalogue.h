@@ -31,6 +31,8 @@
 //   reply=CODES the steps end with a Close; the server answers it with one of CODES
 //               ("same": the code it received) and closes TCP
 //   early-fail  with echo and fail: failing before the echo is non-strict
+//   fail-fast   with fail: the server fails once the first invalid byte is in, before
+//               the rest of the message (later is informational, earlier a failure)
 //   upgrade     the opening handshake succeeds, every check of the response passing
 //   refuse      the request breaks a rule on purpose: the server refuses the upgrade
 //   deflate     the case needs permessage-deflate agreed (unimplemented otherwise)
@@ -65,6 +67,7 @@ struct Expectation {
   std::vector<std::uint16_t> reply_codes;  // non-empty: the server answers our Close
   bool reply_same = false;                 // "same" among the reply codes
   bool early_fail_non_strict = false;
+  bool fail_fast = false;
   bool upgrade = false;
   bool refuse = false;
   bool needs_deflate = false;

@@ -208,6 +208,28 @@ bool hit_limit(const Reaction& reaction) {
   return reaction.close && reaction.close->code == 1009 && !reaction.close_after_ours && !reaction.ended_by_us;
 }
 
+// When the server failed invalid text: once the first invalid byte was in and before
+// the message's end (best), only at its end (allowed: RFC 6455 8.1 sets no time), or
+// before the invalid byte (it refused valid frames).
+void judge_fail_fast(const FrameRun& run, codec::ByteView all_steps_wire,
+                     const std::optional<codec::DeflateAgreement>& deflate, std::vector<Verdict>& verdicts) {
+  const std::size_t all_steps = all_steps_wire.size();
+  const std::optional<std::size_t> needed = breaking_length(all_steps_wire, deflate, codec::max_spec_payload);
+  if (!needed || !run.sent_when_server_ended) return;  // the breach verdict tells
+  const std::size_t at = *run.sent_when_server_ended;
+  const std::string observed = fmt::format("failed after {} of {} bytes", at, all_steps);
+  const std::string expected =
+      fmt::format("failed after byte {}, the first invalid one, before byte {}, the last", *needed, all_steps);
+  if (at < *needed) {
+    verdicts.push_back({Rule::valid_frames_refused, Outcome::fail, expected, observed, "before the invalid byte was sent"});
+  } else {
+    Verdict verdict{Rule::fail_fast, Outcome::pass, expected, observed, ""};
+    verdict.judge(at < all_steps);
+    if (!verdict.passed()) verdict.detail = "only once the whole message was in (Autobahn: non-strict)";
+    verdicts.push_back(std::move(verdict));
+  }
+}
+
 // A limit on message size is the server's to set (RFC 6455 10.4): the missing echo
 // is worth knowing, no failure.
 void allow_limit(std::vector<Verdict>& verdicts) {
@@ -291,6 +313,7 @@ CaseResult run_case(const conformance::Case& test_case, const CaseOpener& open, 
   Judgement judgement = judge(broken, reaction);
   result.verdicts.insert(result.verdicts.end(), judgement.verdicts.begin(), judgement.verdicts.end());
   judge_echoes(expect, expected, reaction, result.verdicts);
+  if (expect.fail_fast) judge_fail_fast(*result.run, wire_of(run.specs), run.engine.deflate, result.verdicts);
   if (reaction.tcp == TcpEnd::left_open) {
     result.verdicts.push_back({Rule::tcp_left_open, Outcome::fail, "TCP closed by the server", "left open", ""});
   }

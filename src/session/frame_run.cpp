@@ -66,7 +66,15 @@ class Runner {
     while (!closed() && net::Clock::now() < until) {
       if (may_end_early && settings_.enough && settings_.enough(run_.reaction)) return;
       live_.wait(until);
+      note_server_end();
     }
+    note_server_end();
+  }
+
+  void note_server_end() {
+    const Reaction& reaction = run_.reaction;
+    const bool ended = reaction.close || reaction.violation || reaction.tcp != TcpEnd::left_open;
+    if (ended && !reaction.ended_by_us && !run_.sent_when_server_ended) run_.sent_when_server_ended = run_.sent.size();
   }
 
   void send_series(const MessageSeriesToSend& series) {
@@ -85,18 +93,18 @@ class Runner {
     // Pongs are due to a valid Ping sent before our Close (5.5.2).
     if (is_valid_ping(frame) && live_.state() == ReadyState::open) recorder_.ping_sent(frame.payload);
     if (close) recorder_.close_sent(close->code);
-    std::size_t written = 0;  // a dribble may stop part way
     if (spec.dribble.count() == 0) {
       live_.send_raw(frame.wire, close);
-      written = frame.wire.size();
+      run_.sent.insert(run_.sent.end(), frame.wire.begin(), frame.wire.end());
     } else {
-      for (; written < frame.wire.size() && !stopped(); ++written) {
+      // A dribble may stop part way; what was written counts byte by byte.
+      for (std::size_t written = 0; written < frame.wire.size() && !stopped(); ++written) {
         const bool last = written + 1 == frame.wire.size();
         live_.send_raw(codec::ByteView(frame.wire).subspan(written, 1), last ? close : std::nullopt);
+        run_.sent.push_back(frame.wire[written]);
         read_until(std::min(settings_.deadline, net::Clock::now() + spec.dribble));
       }
     }
-    run_.sent.insert(run_.sent.end(), frame.wire.begin(), frame.wire.begin() + static_cast<std::ptrdiff_t>(written));
     recorder_.frame_sent();
   }
 

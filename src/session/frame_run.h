@@ -43,6 +43,9 @@ struct FrameRunSettings {
 struct FrameRun {
   Reaction reaction;
   codec::Bytes sent;       // every byte written, for what a strict server makes of it
+  // How many of those bytes were written when the server first closed, ended TCP or
+  // broke a rule: how far into our frames it failed the connection.
+  std::optional<std::size_t> sent_when_server_ended;
   bool timed_out = false;  // the deadline cut the frames or the wait short, the reaction undecided
 };
 

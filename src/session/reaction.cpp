@@ -142,6 +142,19 @@ std::optional<codec::Violation> expected_violation(codec::ByteView sent,
   return first.violation;
 }
 
+std::optional<std::size_t> breaking_length(codec::ByteView sent, const std::optional<codec::DeflateAgreement>& deflate,
+                                           std::uint64_t max_message_size) {
+  FirstViolation first;
+  codec::Bytes copy(sent.begin(), sent.end());  // the assembler unmasks in place
+  codec::MessageAssembler assembler({.from = codec::Role::client, .max_message_size = max_message_size, .deflate = deflate},
+                                    first);
+  for (std::size_t at = 0; at < copy.size(); ++at) {
+    assembler.feed(codec::MutableByteView(copy).subspan(at, 1));
+    if (first.violation) return at + 1;
+  }
+  return std::nullopt;
+}
+
 Judgement judge(const std::optional<codec::Violation>& expected, const Reaction& reaction) {
   Judgement out;
   const Seen what = seen(reaction);

@@ -82,6 +82,11 @@ std::optional<codec::Violation> expected_violation(codec::ByteView sent,
                                                   const std::optional<codec::DeflateAgreement>& deflate,
                                                   std::uint64_t max_message_size);
 
+// How many bytes of `sent` a strict server needs to see the first rule they break:
+// the offset of the first offending byte, plus one; nullopt for valid frames.
+std::optional<std::size_t> breaking_length(codec::ByteView sent, const std::optional<codec::DeflateAgreement>& deflate,
+                                           std::uint64_t max_message_size);
+
 struct Judgement {
   std::vector<codec::Verdict> verdicts;
   // One line: "server closed with 1002 after 0.4 ms, as RFC 6455 5.2 requires".

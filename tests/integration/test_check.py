@@ -86,6 +86,27 @@ class AgainstServe(unittest.TestCase):
         self.assertEqual(summary["unimplemented"], 19)
 
 
+class FailFast(unittest.TestCase):
+    """Invalid text: failing once the first invalid byte is in passes, failing only at the
+    message's end is informational (RFC 6455 8.1 sets no time), failing before it fails."""
+
+    def test_each_moment_of_failing_is_graded(self):
+        args = ["--cases", "utf8/6.4.1", "--cases", "utf8/6.4.3", "--json", "--profile", "echo"]
+        with serve() as server:
+            fast = outcomes(run_wsprobe("check", server.url, *args, timeout=60))
+        with python_peer("ws_server.py") as python:
+            per_frame = outcomes(run_wsprobe("check", python.url, *args, timeout=60))
+        with python_peer("bad_server.py", "drop-on-frame") as eager:
+            early = run_wsprobe("check", eager.url, "--cases", "utf8/6.4.1", "--json", "--profile", "echo", timeout=60)
+        self.assertEqual(fast, {"utf8/6.4.1": "pass", "utf8/6.4.3": "pass"})
+        # Python's websockets validates each frame whole: 6.4.3 writes one frame byte by byte.
+        self.assertEqual(per_frame, {"utf8/6.4.1": "pass", "utf8/6.4.3": "informational"})
+        case = next(json.loads(line) for line in early.stdout.splitlines() if json.loads(line)["type"] == "case")
+        self.assertEqual(case["outcome"], "fail")
+        refused = [v["observed"] for v in case["verdicts"] if v["rule"] == "reaction.valid-frames-refused"]
+        self.assertIn("failed after 17 of 39 bytes", refused)
+
+
 class Profiles(unittest.TestCase):
     def test_a_server_that_does_not_echo_gets_only_the_cases_that_need_no_echo(self):
         cases = ["framing/1.1.1", "pingpong/2.2", "close/7.3.3", "reserved/3.2", "handshake/4.2.2/1"]
