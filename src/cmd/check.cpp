@@ -14,7 +14,9 @@
 #include "cmd/commands.h"
 #include "conformance/catalogue.h"
 #include "net/signals.h"
+#include "output/check_html.h"
 #include "output/check_report.h"
+#include "output/clock_text.h"
 #include "output/style.h"
 #include "session/check_case.h"
 
@@ -29,7 +31,7 @@ struct CheckOptions {
   bool strict = false;
   std::string profile = "auto";
   std::size_t jobs = default_jobs();
-  std::string json_report, junit;
+  std::string json_report, junit, html;
   Milliseconds case_timeout{10'000};
   Milliseconds wait{1000};
 
@@ -148,6 +150,8 @@ int run_check(const CheckOptions& options) {
   case_request(options.client, url, {});  // bad -H values are usage errors before anything is sent
   std::optional<std::ofstream> json_report = open_report("--json-report", options.json_report);
   std::optional<std::ofstream> junit = open_report("--junit", options.junit);
+  std::optional<std::ofstream> html = open_report("--html", options.html);
+  const std::string started_at = output::rfc3339_utc();
 
   const session::CaseOpener open = [&](const conformance::RequestChanges& changes, net::Deadline deadline) {
     return open_case(options.client, url, changes, deadline);
@@ -166,6 +170,7 @@ int run_check(const CheckOptions& options) {
   reporter->finish(results, totals, code);
   write_report(json_report, output::check_report_json(results, checked, totals, code));
   write_report(junit, output::check_report_junit(results, totals, options.strict));
+  write_report(html, output::check_report_html(results, checked, totals, {options.client.url, started_at, options.strict}));
   if (stop) throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
   if (failed) {
     throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
@@ -199,6 +204,10 @@ cli::Run setup_check(CLI::App& app) {
       ->type_name("FILE");
   app.add_option("--junit", options->junit, "write JUnit XML to FILE: a testsuite per section, a testcase per case")
       ->type_name("FILE");
+  app.add_option("--html", options->html,
+                 "write the run to FILE as one self-contained page: coloured tables by section, each case opening to "
+                 "its verdicts and frames")
+      ->type_name("FILE");
   cli::add_duration_option(app, "--case-timeout", options->case_timeout, "the most one case may take (default 10s)");
   cli::add_duration_option(app, "--wait", options->wait,
                            "how long a case waits for the server's reaction to its frames (default 1s)");
@@ -213,6 +222,7 @@ cli::Run setup_check(CLI::App& app) {
              "Examples:\n"
              "  wsprobe check ws://127.0.0.1:9001/\n"
              "  wsprobe check ws://127.0.0.1:9001/ --cases utf8/6.4 --cases 7.9 -v\n"
+             "  wsprobe check ws://127.0.0.1:9001/ --junit junit.xml --html report.html\n"
              "  wsprobe check --list --cases close\n");
   return [options] { return run_check(*options); };
 }

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 namespace wsprobe::output {
-namespace {
 
 using codec::Outcome;
 
@@ -22,6 +21,8 @@ std::string totals_line(const CheckTotals& t) {
   return fmt::format("{} cases, {} passed, {} non-strict, {} failed, {} unimplemented, {} informational ({:.1f} s)",
                      t.cases, t.passed, t.non_strict, t.failed, t.unimplemented, t.informational, t.seconds);
 }
+
+namespace {
 
 void close_fields(JsonWriter& json, const session::CaseResult& result) {
   if (!result.close) return;
@@ -95,21 +96,10 @@ class HumanCheck : public CheckReporter {
 
   void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int) override {
     clear_progress();
-    std::map<std::string, CheckTotals> sections;
-    std::vector<std::string> order;
-    for (const session::CaseResult& result : results) {
-      const std::string group(result.test_case->group());
-      if (!sections.contains(group)) order.push_back(group);
-      CheckTotals& t = sections[group];
-      ++t.cases;
-      count(t, result.outcome);
-      t.seconds += result.duration_ms / 1000;
-    }
     const std::string columns = "{:<16} {:>6} {:>7} {:>11} {:>7} {:>7} {:>6} {:>9}";
     line(fmt::format(fmt::runtime(columns), "section", "cases", "passed", "non-strict", "failed", "unimpl", "info",
                      "case time"));
-    for (const std::string& group : order) {
-      const CheckTotals& t = sections[group];
+    for (const auto& [group, t] : section_totals(results)) {
       line(fmt::format(fmt::runtime(columns), group, t.cases, t.passed, t.non_strict, t.failed, t.unimplemented,
                        t.informational, fmt::format("{:.1f} s", t.seconds)));
     }
@@ -313,24 +303,19 @@ std::string check_report_json(const std::vector<session::CaseResult>& results, c
   return json.text() + "\n";
 }
 
-std::vector<std::string> case_detail_lines(const session::CaseResult& result, const Style& style, bool show_secrets) {
+std::string close_text(const session::CloseBehaviour& close) {
+  return fmt::format("close: by {}, {}{}", close.closed_by, close.clean ? "clean" : "not clean",
+                     close.code ? fmt::format(", code {}", *close.code) : std::string(", no code"));
+}
+
+std::vector<std::string> exchange_lines(const session::CaseResult& result, const Style& style, bool show_secrets) {
   std::vector<std::string> lines;
-  for (const codec::Verdict& verdict : result.verdicts) {
-    if (!verdict.passed()) lines.push_back(verdict_line(verdict, style, false));
-  }
-  if (result.close) {
-    const session::CloseBehaviour& close = *result.close;
-    std::string text = fmt::format("  {}  close: by {}, {}{}", outcome_label(close.outcome, style), close.closed_by,
-                                   close.clean ? "clean" : "not clean",
-                                   close.code ? fmt::format(", code {}", *close.code) : std::string(", no code"));
-    if (close.outcome != Outcome::pass) text += fmt::format("; expected {} ({})", close.expected, close.detail);
-    lines.push_back(text);
-  }
   const conformance::Case& test_case = *result.test_case;
-  if ((test_case.expect.upgrade || test_case.expect.refuse || !result.run) && result.request) {
+  const bool about_handshake = test_case.expect.upgrade || test_case.expect.refuse || !result.run;
+  if (about_handshake && result.request) {
     for (const std::string& head : request_head_lines(*result.request, show_secrets)) lines.push_back(head);
   }
-  if ((test_case.expect.upgrade || test_case.expect.refuse || !result.run) && result.response) {
+  if (about_handshake && result.response) {
     for (const std::string& head : response_head_lines(*result.response, show_secrets, false)) lines.push_back(head);
   }
   if (!result.run) return lines;
@@ -341,6 +326,35 @@ std::vector<std::string> case_detail_lines(const session::CaseResult& result, co
   const std::uint64_t all = reaction.frames_sent + reaction.frames_received;
   if (all > reaction.exchanged.size()) lines.push_back(fmt::format("... {} more frames", all - reaction.exchanged.size()));
   return lines;
+}
+
+std::vector<std::string> case_detail_lines(const session::CaseResult& result, const Style& style, bool show_secrets) {
+  std::vector<std::string> lines;
+  for (const codec::Verdict& verdict : result.verdicts) {
+    if (!verdict.passed()) lines.push_back(verdict_line(verdict, style, false));
+  }
+  if (result.close) {
+    const session::CloseBehaviour& close = *result.close;
+    std::string text = fmt::format("  {}  {}", outcome_label(close.outcome, style), close_text(close));
+    if (close.outcome != Outcome::pass) text += fmt::format("; expected {} ({})", close.expected, close.detail);
+    lines.push_back(text);
+  }
+  for (std::string& line : exchange_lines(result, style, show_secrets)) lines.push_back(std::move(line));
+  return lines;
+}
+
+std::vector<std::pair<std::string, CheckTotals>> section_totals(const std::vector<session::CaseResult>& results) {
+  std::vector<std::pair<std::string, CheckTotals>> sections;
+  for (const session::CaseResult& result : results) {
+    const std::string group(result.test_case->group());
+    auto found = std::find_if(sections.begin(), sections.end(), [&](const auto& section) { return section.first == group; });
+    if (found == sections.end()) found = sections.insert(sections.end(), {group, CheckTotals{}});
+    CheckTotals& t = found->second;
+    ++t.cases;
+    HumanCheck::count(t, result.outcome);
+    t.seconds += result.duration_ms / 1000;
+  }
+  return sections;
 }
 
 }  // namespace wsprobe::output

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "output/options.h"
@@ -19,6 +20,8 @@ struct CheckTotals {
 };
 
 CheckTotals totals_of(const std::vector<session::CaseResult>& results, double seconds);
+// "N cases, N passed, N non-strict, N failed, N unimplemented, N informational (X s)"
+std::string totals_line(const CheckTotals& totals);
 
 // What the run covers: the profile, why it was chosen, and the selected cases it runs
 // and leaves out.
@@ -47,6 +50,15 @@ std::string check_report_json(const std::vector<session::CaseResult>& results, c
 // that did not pass with expected and observed, the close, the opening request and
 // response when the case is about them, and the frames both ways.
 std::vector<std::string> case_detail_lines(const session::CaseResult& result, const Style& style, bool show_secrets);
+// Just the exchange: the opening request and response when the case is about them, and
+// the frames both ways.
+std::vector<std::string> exchange_lines(const session::CaseResult& result, const Style& style, bool show_secrets);
+
+// Totals per section, in the order the results first name them.
+std::vector<std::pair<std::string, CheckTotals>> section_totals(const std::vector<session::CaseResult>& results);
+
+// "close: by wsprobe, clean, code 1000"
+std::string close_text(const session::CloseBehaviour& close);
 
 // The run as JUnit XML, as CI systems read it: a testsuite per section, a testcase per
 // case, a <failure> for each failed case (and each non-strict one with `strict`).
