@@ -19,6 +19,7 @@
 #include "output/clock_text.h"
 #include "output/style.h"
 #include "session/check_case.h"
+#include "session/sse_check.h"
 
 namespace wsprobe::cmd {
 namespace {
@@ -34,12 +35,17 @@ struct CheckOptions {
   std::string json_report, junit, html;
   Milliseconds case_timeout{10'000};
   Milliseconds wait{1000};
+  bool sse = false;
+  Milliseconds sse_window{5000};
+  Milliseconds first_event{5000};
+  Milliseconds keep_alive{15'000};
 
   // Cases mostly wait on the server: several per core keep both busy.
   static std::size_t default_jobs() { return std::clamp<std::size_t>(4 * std::thread::hardware_concurrency(), 4, 16); }
 };
 
 bool selected(const conformance::Case& test_case, const CheckOptions& options) {
+  if (test_case.is_sse() != options.sse) return false;  // --sse runs the event-stream cases, and only them
   auto matches = [&test_case](const std::string& prefix) {
     return test_case.id.starts_with(prefix) || (test_case.autobahn && test_case.autobahn->starts_with(prefix));
   };
@@ -142,17 +148,42 @@ output::CheckPlan plan(const std::vector<const conformance::Case*>& selected, co
   return plan;
 }
 
-int run_check(const CheckOptions& options) {
-  const std::vector<const conformance::Case*> cases = selection(options);
-  if (options.list) return list_cases(cases);
-  if (options.client.url.empty()) throw usage_error("check needs a URL (or --list)");
+// The report files, opened before the run so that a path that cannot be written is
+// a usage error at once.
+struct ReportFiles {
+  std::optional<std::ofstream> json, junit, html;
+  std::string started_at = output::rfc3339_utc();
+
+  explicit ReportFiles(const CheckOptions& options)
+      : json(open_report("--json-report", options.json_report)), junit(open_report("--junit", options.junit)),
+        html(open_report("--html", options.html)) {}
+};
+
+// The end of every run: totals, the reports, and the exit status.
+int conclude(const std::vector<session::CaseResult>& results, const output::CheckPlan& plan, const CheckOptions& options,
+             ReportFiles& files, output::CheckReporter& reporter, net::Clock::time_point started) {
+  const output::CheckTotals totals = output::totals_of(results, net::elapsed_ms(started) / 1000);
+  const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
+  const ExitCode code = failed ? exit_refused : exit_ok;
+  reporter.finish(results, totals, code);
+  write_report(files.json, output::check_report_json(results, plan, totals, code));
+  write_report(files.junit, output::check_report_junit(results, totals, options.strict));
+  write_report(files.html,
+               output::check_report_html(results, plan, totals, {options.client.url, files.started_at, options.strict}));
+  if (net::stop_requested_on_signal()) {
+    throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
+  }
+  if (failed) {
+    throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
+                                                totals.cases, options.strict ? " or were non-strict" : ""));
+  }
+  return exit_ok;
+}
+
+int run_websocket_check(const CheckOptions& options, const std::vector<const conformance::Case*>& cases) {
   const net::WsUrl url = net::parse_ws_url(options.client.url);
   case_request(options.client, url, {});  // bad -H values are usage errors before anything is sent
-  std::optional<std::ofstream> json_report = open_report("--json-report", options.json_report);
-  std::optional<std::ofstream> junit = open_report("--junit", options.junit);
-  std::optional<std::ofstream> html = open_report("--html", options.html);
-  const std::string started_at = output::rfc3339_utc();
-
+  ReportFiles files(options);
   const session::CaseOpener open = [&](const conformance::RequestChanges& changes, net::Deadline deadline) {
     return open_case(options.client, url, changes, deadline);
   };
@@ -161,22 +192,33 @@ int run_check(const CheckOptions& options) {
   const auto reporter = output::make_check_reporter(options.output, stdout);
   reporter->start(checked);
   const session::CaseSettings settings{.wait = options.wait, .timeout = options.case_timeout};
-  const std::atomic<bool>& stop = net::stop_requested_on_signal();
-  const std::vector<session::CaseResult> results = session::run_cases(
-      checked.cases, open, settings, options.jobs, stop, [&](const session::CaseResult& result) { reporter->case_done(result); });
-  const output::CheckTotals totals = output::totals_of(results, net::elapsed_ms(started) / 1000);
-  const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
-  const ExitCode code = failed ? exit_refused : exit_ok;
-  reporter->finish(results, totals, code);
-  write_report(json_report, output::check_report_json(results, checked, totals, code));
-  write_report(junit, output::check_report_junit(results, totals, options.strict));
-  write_report(html, output::check_report_html(results, checked, totals, {options.client.url, started_at, options.strict}));
-  if (stop) throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
-  if (failed) {
-    throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
-                                                totals.cases, options.strict ? " or were non-strict" : ""));
-  }
-  return exit_ok;
+  const std::vector<session::CaseResult> results =
+      session::run_cases(checked.cases, open, settings, options.jobs, net::stop_requested_on_signal(),
+                         [&](const session::CaseResult& result) { reporter->case_done(result); });
+  return conclude(results, checked, options, files, *reporter, started);
+}
+
+int run_sse_check(const CheckOptions& options, const std::vector<const conformance::Case*>& cases) {
+  session::SseCheckSettings settings;
+  settings.request = event_stream_request(options.client);
+  settings.window = options.sse_window;
+  settings.first_event = options.first_event;
+  settings.keep_alive = options.keep_alive;
+  ReportFiles files(options);
+  const auto started = net::Clock::now();
+  const output::CheckPlan checked{.profile = "sse", .reason = "an event stream", .cases = cases, .skipped = {}};
+  const auto reporter = output::make_check_reporter(options.output, stdout);
+  reporter->start(checked);
+  const std::vector<session::CaseResult> results = session::run_sse_cases(cases, settings);
+  for (const session::CaseResult& result : results) reporter->case_done(result);
+  return conclude(results, checked, options, files, *reporter, started);
+}
+
+int run_check(const CheckOptions& options) {
+  const std::vector<const conformance::Case*> cases = selection(options);
+  if (options.list) return list_cases(cases);
+  if (options.client.url.empty()) throw usage_error("check needs a URL (or --list)");
+  return options.sse ? run_sse_check(options, cases) : run_websocket_check(options, cases);
 }
 
 }  // namespace
@@ -209,6 +251,13 @@ cli::Run setup_check(CLI::App& app) {
                  "its verdicts and frames")
       ->type_name("FILE");
   cli::add_duration_option(app, "--case-timeout", options->case_timeout, "the most one case may take (default 10s)");
+  app.add_flag("--sse", options->sse, "check an event stream (an http:// or https:// URL) instead of a WebSocket server");
+  cli::add_duration_option(app, "--sse-window", options->sse_window,
+                           "with --sse: how long the stream is watched (default 5s)");
+  cli::add_duration_option(app, "--first-event", options->first_event,
+                           "with --sse: the most the first event may take (default 5s)");
+  cli::add_duration_option(app, "--keep-alive", options->keep_alive,
+                           "with --sse: the longest silence allowed, comments counting (default 15s)");
   cli::add_duration_option(app, "--wait", options->wait,
                            "how long a case waits for the server's reaction to its frames (default 1s)");
   app.footer(std::string(
@@ -223,7 +272,8 @@ cli::Run setup_check(CLI::App& app) {
              "  wsprobe check ws://127.0.0.1:9001/\n"
              "  wsprobe check ws://127.0.0.1:9001/ --cases utf8/6.4 --cases 7.9 -v\n"
              "  wsprobe check ws://127.0.0.1:9001/ --junit junit.xml --html report.html\n"
-             "  wsprobe check --list --cases close\n");
+             "  wsprobe check --list --cases close\n"
+             "  wsprobe check --sse http://127.0.0.1:9001/sse --keep-alive 20s\n");
   return [options] { return run_check(*options); };
 }
 

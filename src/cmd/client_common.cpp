@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "codec/extensions.h"
+#include "codec/http_syntax.h"
 #include "output/handshake_text.h"
 #include "output/style.h"
 
@@ -45,6 +46,32 @@ codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, con
       throw usage_error(std::string("--deflate: ") + bad.what());
     }
     request.extensions.push_back(offer);
+  }
+  return request;
+}
+
+net::HttpStreamSettings event_stream_request(const cli::ClientOptions& options) {
+  const std::string& text = options.url;
+  if (!(text.starts_with("http://") || text.starts_with("https://") || text.starts_with("HTTP://") ||
+        text.starts_with("HTTPS://"))) {
+    throw usage_error("bad URL '" + text + "' (an event stream needs an http:// or https:// URL)");
+  }
+  const net::WsUrl url = net::parse_ws_url(text);
+  net::HttpStreamSettings request;
+  request.connection = connect_settings(options, url);
+  request.target = url.target;
+  for (std::string_view line : {"Accept: text/event-stream", "Cache-Control: no-cache"}) {
+    const std::string_view name = line.substr(0, line.find(':'));
+    bool replaced = false;
+    for (const std::string& mine : options.headers) {
+      replaced = replaced || codec::iequals(std::string_view(mine).substr(0, mine.find(':')), name);
+    }
+    if (!replaced) request.headers.emplace_back(line);
+  }
+  for (const std::string& line : options.headers) {
+    if (line.find(':') == std::string::npos) throw usage_error("header '" + line + "' is not 'Name: value'");
+    if (codec::trim_ows(std::string_view(line).substr(line.find(':') + 1)).empty()) continue;  // a removal
+    request.headers.push_back(line);
   }
   return request;
 }

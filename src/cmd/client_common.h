@@ -8,6 +8,7 @@
 #include "session/opening.h"
 #include "codec/handshake.h"
 #include "net/client.h"
+#include "net/http_stream.h"
 
 namespace wsprobe::cmd {
 
@@ -17,6 +18,11 @@ net::ConnectSettings connect_settings(const cli::ClientOptions& options, const n
 // offered subprotocols, permessage-deflate when --deflate asks for it, the origin
 // and the user's headers.
 codec::HandshakeRequest handshake_request(const cli::ClientOptions& options, const net::WsUrl& url);
+
+// The GET of an event stream: the http:// or https:// URL (a usage error otherwise),
+// Accept and Cache-Control as browsers send them unless the user's -H replaces or
+// (with "Name:") removes them, then the user's headers.
+net::HttpStreamSettings event_stream_request(const cli::ClientOptions& options);
 
 // How verdicts read, for the help of the commands that print them.
 inline constexpr const char* verdict_help =

@@ -7,7 +7,6 @@
 #include "base/errors.h"
 #include "cmd/client_common.h"
 #include "cmd/commands.h"
-#include "codec/http_syntax.h"
 #include "net/signals.h"
 #include "output/sse_report.h"
 #include "session/event_source.h"
@@ -27,35 +26,9 @@ struct SseOptions {
   std::uint64_t max_event_size = codec::default_max_event_size;
 };
 
-// Accept and Cache-Control as browsers send them, unless the user's -H replaces or
-// (with "Name:") removes them; then the user's headers in order.
-std::vector<std::string> request_headers(const std::vector<std::string>& user) {
-  std::vector<std::string> lines;
-  for (std::string_view line : {"Accept: text/event-stream", "Cache-Control: no-cache"}) {
-    const std::string_view name = line.substr(0, line.find(':'));
-    bool replaced = false;
-    for (const std::string& mine : user) replaced = replaced || codec::iequals(std::string_view(mine).substr(0, mine.find(':')), name);
-    if (!replaced) lines.emplace_back(line);
-  }
-  for (const std::string& line : user) {
-    if (line.find(':') == std::string::npos) throw usage_error("header '" + line + "' is not 'Name: value'");
-    if (codec::trim_ows(std::string_view(line).substr(line.find(':') + 1)).empty()) continue;  // a removal
-    lines.push_back(line);
-  }
-  return lines;
-}
-
 int run_sse(const SseOptions& options) {
-  const std::string& text = options.client.url;
-  if (!(text.starts_with("http://") || text.starts_with("https://") || text.starts_with("HTTP://") ||
-        text.starts_with("HTTPS://"))) {
-    throw usage_error("bad URL '" + text + "' (an event stream needs an http:// or https:// URL)");
-  }
-  const net::WsUrl url = net::parse_ws_url(text);
   session::EventSourceSettings settings;
-  settings.request.connection = connect_settings(options.client, url);
-  settings.request.target = url.target;
-  settings.request.headers = request_headers(options.client.headers);
+  settings.request = event_stream_request(options.client);
   settings.request.http2_only = options.http2;
   settings.last_event_id = options.last_event_id;
   settings.reconnection_time = options.reconnect_time;

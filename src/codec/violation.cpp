@@ -63,6 +63,14 @@ constexpr std::array rules = {
     RuleInfo{"check.fail-fast", "RFC 6455 8.1", Level::may, 0, 0, Level::may, "invalid text failed only once the whole message was in"},
     RuleInfo{"deflate.tail-kept", "RFC 7692 7.2.1", Level::must, 0, 0, Level::may, "compressed message keeps the 00 00 ff ff tail"},
     RuleInfo{"sse.event-too-big", "HTML 9.2.6", Level::must, 0, 0, Level::must, "event larger than the limit"},
+    RuleInfo{"sse.status", "HTML 9.2.2", Level::must, 0, 0, Level::must, "an event stream not answered with 200"},
+    RuleInfo{"sse.content-type", "HTML 9.2.2", Level::must, 0, 0, Level::must, "an event stream not typed text/event-stream"},
+    RuleInfo{"sse.cache-control", "HTML 9.2.2", Level::should, 0, 0, Level::should, "an event stream that caches may keep"},
+    RuleInfo{"sse.first-event", "HTML 9.2.7", Level::should, 0, 0, Level::should, "no event within the stated time"},
+    RuleInfo{"sse.unbuffered", "HTML 9.2.7", Level::should, 0, 0, Level::should, "events held back and delivered in bursts"},
+    RuleInfo{"sse.resume", "HTML 9.2.4", Level::should, 0, 0, Level::should, "a reconnection with Last-Event-ID not resumed after it"},
+    RuleInfo{"sse.retry", "HTML 9.2.6", Level::should, 0, 0, Level::should, "a retry field that clients ignore"},
+    RuleInfo{"sse.keep-alive", "HTML 9.2.7", Level::should, 0, 0, Level::should, "a silence longer than the stated keep-alive interval"},
 };
 static_assert(rules.size() == rule_count);
 

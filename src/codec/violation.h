@@ -81,8 +81,17 @@ enum class Rule : std::uint8_t {
   deflate_tail_kept,
   // Server-sent events (WHATWG HTML, interpreting an event stream).
   sse_event_too_big,
+  // What `wsprobe check --sse` asks of an event-stream endpoint.
+  sse_status,
+  sse_content_type,
+  sse_cache_control,
+  sse_first_event,
+  sse_unbuffered,
+  sse_resume,
+  sse_retry,
+  sse_keep_alive,
 };
-inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::sse_event_too_big) + 1;
+inline constexpr std::size_t rule_count = static_cast<std::size_t>(Rule::sse_keep_alive) + 1;
 
 // A requirement's level as the RFC words it (RFC 2119).
 enum class Level : std::uint8_t { must, should, may };

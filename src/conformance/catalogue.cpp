@@ -1,5 +1,6 @@
 #include "conformance/catalogue.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 #include <stdexcept>
@@ -61,6 +62,13 @@ std::vector<std::uint16_t> codes_of(std::string_view text, std::size_t line, boo
   return codes;
 }
 
+}  // namespace
+
+const std::vector<std::string_view> sse_checks = {"status",     "content-type", "cache-control", "first-event",
+                                                  "unbuffered", "resume",       "retry",         "keep-alive"};
+
+namespace {
+
 Expectation expectation_of(std::string_view text, std::size_t line) {
   Expectation expect;
   for (const std::string_view token : split(text, ' ')) {
@@ -83,6 +91,11 @@ Expectation expectation_of(std::string_view text, std::size_t line) {
       expect.needs_deflate = true;
     } else if (token == "limit") {
       expect.limit_allowed = true;
+    } else if (token.starts_with("sse=")) {
+      expect.sse_check = std::string(token.substr(4));
+      if (std::find(sse_checks.begin(), sse_checks.end(), expect.sse_check) == sse_checks.end()) {
+        bad_row(line, "unknown event-stream check '" + expect.sse_check + "'");
+      }
     } else if (token == "info") {
       expect.informational = true;
     } else if (token.starts_with("fail=")) {

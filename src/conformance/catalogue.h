@@ -38,6 +38,8 @@
 //   deflate     the case needs permessage-deflate agreed (unimplemented otherwise)
 //   limit       with echo: a Close 1009 instead, the server's limit on message size,
 //               is informational (RFC 6455 10.4 asks servers for limits)
+//   sse=CHECK   an event-stream case, run by `check --sse` only: status, content-type,
+//               cache-control, first-event, unbuffered, resume, retry, keep-alive
 //   info        whatever happens is informational
 #include <cstdint>
 #include <deque>
@@ -72,6 +74,7 @@ struct Expectation {
   bool refuse = false;
   bool needs_deflate = false;
   bool limit_allowed = false;
+  std::string sse_check;  // an event-stream case: which check
   bool informational = false;
 
   bool fails_connection() const { return !fail_codes.empty(); }
@@ -112,6 +115,8 @@ struct Case {
 
   // Whether the case needs a server that echoes messages.
   bool needs_echo() const { return expect.echo; }
+  // Whether it is a case of `check --sse`, for event-stream endpoints.
+  bool is_sse() const { return !expect.sse_check.empty(); }
 
   // "framing", "utf8": the part of the id before the first '/'.
   std::string_view group() const;
@@ -140,6 +145,9 @@ class Catalogue {
   std::unique_ptr<std::deque<Offer>> offers_ = std::make_unique<std::deque<Offer>>();
   std::vector<Case> cases_;
 };
+
+// The checks an event-stream case (sse=CHECK) may name.
+extern const std::vector<std::string_view> sse_checks;
 
 // The catalogue built into wsprobe.
 const Catalogue& builtin_catalogue();

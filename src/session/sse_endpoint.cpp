@@ -33,6 +33,11 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
   return std::nullopt;
 }
 
+// A query value fit to be echoed into a header or a field line: printable ASCII only.
+bool is_printable_token_text(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
 }  // namespace
 
 std::optional<SseEndpoint> SseEndpoint::for_request(const codec::RequestHead& request, const SseOptions& options,
@@ -64,8 +69,14 @@ std::optional<SseEndpoint> SseEndpoint::for_request(const codec::RequestHead& re
   }
   if (const auto value = query_value(query, "retry"); value && number(*value)) {
     endpoint.retry_ = std::chrono::milliseconds(std::min<std::uint64_t>(*number(*value), 3'600'000));
+  } else if (value && is_printable_token_text(*value)) {
+    endpoint.retry_text_ = *value;
   }
-  if (const auto last = codec::combined_field_value(request.fields, "Last-Event-ID")) {
+  if (const auto value = query_value(query, "cache-control"); value && is_printable_token_text(*value)) {
+    endpoint.cache_control_ = *value;
+  }
+  const bool resumes = query_value(query, "resume") != "0";
+  if (const auto last = codec::combined_field_value(request.fields, "Last-Event-ID"); last && resumes) {
     if (const auto id = number(codec::trim_ows(*last)); id && *id < UINT64_MAX) endpoint.next_id_ = *id + 1;
   }
   // A burst is the events of `burst` intervals, sent when the last of them is due.
@@ -76,7 +87,8 @@ std::optional<SseEndpoint> SseEndpoint::for_request(const codec::RequestHead& re
 std::string SseEndpoint::start() {
   std::string head = "HTTP/1.1 " + std::to_string(status_) + (status_ == 200 ? " OK" : " Status") + "\r\n";
   if (!content_type_.empty()) head += "Content-Type: " + content_type_ + "\r\n";
-  head += "Cache-Control: no-cache\r\nConnection: close\r\n";
+  if (!cache_control_.empty()) head += "Cache-Control: " + cache_control_ + "\r\n";
+  head += "Connection: close\r\n";
   if (status_ == 204) {
     over_ = true;
     return head + "Content-Length: 0\r\n\r\n";
@@ -85,6 +97,7 @@ std::string SseEndpoint::start() {
   // A comment at once: intermediaries that time the first body byte see one.
   head += ": wsprobe serve\n\n";
   if (retry_) head += "retry: " + std::to_string(retry_->count()) + "\n\n";
+  if (retry_text_) head += "retry: " + *retry_text_ + "\n\n";
   if (status_ != 200) over_ = true;  // a refusal is one body, then the end
   return head;
 }

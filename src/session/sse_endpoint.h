@@ -7,7 +7,11 @@
 //   /sse?close-after=3    the server ends the body after 3 events
 //   /sse?burst=5          events held back and sent 5 at a time, as a buffering proxy does
 //   /sse?interval=50      50 ms between events instead of --sse-interval
-//   /sse?retry=500        a retry field of 500 ms instead of --sse-retry
+//   /sse?retry=500        a retry field of 500 ms instead of --sse-retry; a value that
+//                         is not a number is sent as it is ("retry: soon"), which
+//                         clients ignore
+//   /sse?cache-control=   that Cache-Control instead of no-cache; empty: none
+//   /sse?resume=0         Last-Event-ID is ignored: a reconnection starts over
 // Pure: the caller passes the time and moves the bytes.
 #include <chrono>
 #include <cstdint>
@@ -51,6 +55,8 @@ class SseEndpoint {
   std::string content_type_ = "text/event-stream";
   std::chrono::milliseconds interval_{1000};
   std::optional<std::chrono::milliseconds> retry_;
+  std::optional<std::string> retry_text_;  // a retry value that is no number, sent as it is
+  std::string cache_control_ = "no-cache";
   std::optional<std::uint64_t> close_after_;
   std::uint64_t burst_ = 1;
   std::uint64_t next_id_ = 1;

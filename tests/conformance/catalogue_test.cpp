@@ -21,9 +21,9 @@ TEST(Catalogue, EveryRowParsesWithUniqueIds) {
     }
     EXPECT_FALSE(test_case.title.empty()) << test_case.id;
     const bool sends = !test_case.steps.empty() || test_case.series;
-    EXPECT_TRUE(sends || test_case.expect.upgrade || test_case.expect.refuse) << test_case.id;
+    EXPECT_TRUE(sends || test_case.expect.upgrade || test_case.expect.refuse || test_case.is_sse()) << test_case.id;
     ASSERT_NE(test_case.sentence, nullptr) << test_case.id;
-    EXPECT_TRUE(test_case.sentence->section.starts_with("RFC ")) << test_case.id;
+    EXPECT_TRUE(test_case.sentence->section.starts_with(test_case.is_sse() ? "HTML 9.2." : "RFC ")) << test_case.id;
     for (const codec::FrameSpec& spec : step_specs(test_case)) EXPECT_FALSE(codec::build_frames(spec).empty());
   }
 }
@@ -119,6 +119,7 @@ TEST(Catalogue, RowsThatDoNotParseNameTheirLine) {
       {sentence + "a/1 | - | s | title | text:x | limit\n", "limit goes with echo"},
       {sentence + "a/1 | - | s | title | header=Host: | refuse echo\n", "refuse excludes"},
       {sentence + "a/1 | - | s | title | header=no colon | upgrade\n", "header=Name: value"},
+      {sentence + "a/1 | - | s | title | | sse=vibes\n", "unknown event-stream check 'vibes'"},
   };
   for (const auto& [text, phrase] : bad) {
     try {
@@ -144,6 +145,16 @@ TEST(Catalogue, ARowGivesItsParts) {
   EXPECT_TRUE(only.expect.pong);
   EXPECT_EQ(only.expect.reply_codes, std::vector<std::uint16_t>{1000});
   EXPECT_TRUE(only.expect.reply_same);
+}
+
+// Every check `check --sse` knows has its case, once.
+TEST(Catalogue, EveryEventStreamCheckHasOneCase) {
+  std::map<std::string, int> cases;
+  for (const Case& test_case : builtin_catalogue().cases()) {
+    if (test_case.is_sse()) ++cases[test_case.expect.sse_check];
+  }
+  for (const std::string_view check : sse_checks) EXPECT_EQ(cases[std::string(check)], 1) << check;
+  EXPECT_EQ(cases.size(), sse_checks.size());
 }
 
 TEST(Catalogue, ARowMayChangeTheRequestAndSendASeries) {

@@ -107,6 +107,55 @@ class FailFast(unittest.TestCase):
         self.assertIn("failed after 17 of 39 bytes", refused)
 
 
+SSE_CASES = {"status": "sse/9.2.2/1", "content-type": "sse/9.2.2/2", "cache-control": "sse/9.2.2/3",
+             "first-event": "sse/9.2.7/1", "unbuffered": "sse/9.2.7/2", "keep-alive": "sse/9.2.7/3",
+             "retry": "sse/9.2.6/1", "resume": "sse/9.2.4/1"}
+
+
+class EventStreams(unittest.TestCase):
+    """`check --sse`: serve's /sse passes every case, and each of its faults makes exactly
+    the cases that see it not pass."""
+
+    def check(self, server, query="", *args, window="1500ms", first_event="1s"):
+        result = run_wsprobe("check", "--sse", server.url.replace("ws://", "http://") + "sse" + query,
+                             "--sse-window", window, "--first-event", first_event, "--json", *args, timeout=60)
+        not_passed = {case: outcome for case, outcome in outcomes(result).items() if outcome != "pass"}
+        return result, not_passed
+
+    def test_each_fault_of_serve_sse_shows(self):
+        with serve("--sse-interval", "200ms") as server:
+            clean, clean_not_passed = self.check(server)
+            self.assertEqual((clean.returncode, clean_not_passed), (0, {}), clean.stdout)
+            self.assertEqual(sorted(outcomes(clean)), sorted(SSE_CASES.values()))
+            expected = {
+                "?status=503": {SSE_CASES["status"]: "fail", SSE_CASES["first-event"]: "non-strict",
+                                SSE_CASES["resume"]: "informational"},
+                "?type=text/plain": {SSE_CASES["content-type"]: "fail"},
+                "?cache-control=": {SSE_CASES["cache-control"]: "non-strict"},
+                "?interval=1200": {SSE_CASES["first-event"]: "non-strict"},
+                "?burst=5&interval=300": {SSE_CASES["unbuffered"]: "non-strict"},
+                "?retry=soon": {SSE_CASES["retry"]: "non-strict"},
+                "?resume=0": {SSE_CASES["resume"]: "non-strict"},
+            }
+            for query, cases in expected.items():
+                with self.subTest(query):
+                    # A burst comes after 1.5 s of silence: the watch is longer, the first event later.
+                    slower = {"window": "2500ms", "first_event": "2s"} if "burst" in query else {}
+                    result, not_passed = self.check(server, query, **slower)
+                    self.assertEqual(not_passed, cases, result.stdout[-1500:])
+                    self.assertEqual(result.returncode, 1 if "fail" in cases.values() else 0)
+            result, not_passed = self.check(server, "", "--keep-alive", "100ms", "--strict")
+            self.assertEqual(not_passed, {SSE_CASES["keep-alive"]: "non-strict"})
+            self.assertEqual(result.returncode, 1)  # non-strict fails the run under --strict
+
+    def test_sse_needs_an_http_url_and_lists_its_cases(self):
+        listed = run_wsprobe("check", "--sse", "--list")
+        self.assertEqual([line.split()[0] for line in listed.stdout.splitlines()], list(SSE_CASES.values()))
+        wrong = run_wsprobe("check", "--sse", "ws://127.0.0.1:1/")
+        self.assertEqual(wrong.returncode, 2)
+        self.assertIn("needs an http:// or https:// URL", wrong.stderr)
+
+
 class Profiles(unittest.TestCase):
     def test_a_server_that_does_not_echo_gets_only_the_cases_that_need_no_echo(self):
         cases = ["framing/1.1.1", "pingpong/2.2", "close/7.3.3", "reserved/3.2", "handshake/4.2.2/1"]
