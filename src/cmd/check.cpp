@@ -137,7 +137,9 @@ bool echoes(const session::CaseOpener& open, const CheckOptions& options) {
 output::CheckPlan plan(const std::vector<const conformance::Case*>& selected, const session::CaseOpener& open,
                        const CheckOptions& options) {
   output::CheckPlan plan;
-  const bool echo = options.profile == "echo" || (options.profile == "auto" && echoes(open, options));
+  // The probe runs whatever the profile: it is also where an unreachable server ends the run.
+  const bool echoed = echoes(open, options);
+  const bool echo = options.profile == "echo" || (options.profile == "auto" && echoed);
   plan.profile = echo ? "echo" : "no-echo";
   if (options.profile == "auto") {
     plan.reason = echo ? "the endpoint echoed a text message" : "the endpoint did not echo a text message within --wait";

@@ -28,9 +28,12 @@ class Catalogue(unittest.TestCase):
 
     def test_a_server_that_cannot_be_reached_is_exit_3_not_a_failed_case(self):
         from support import free_port
-        result = run_wsprobe("check", f"ws://127.0.0.1:{free_port()}/")
-        self.assertEqual(result.returncode, 3, result.stdout)
-        self.assertIn("could not connect", result.stderr)
+        for profile in ("auto", "echo"):
+            result = run_wsprobe("check", f"ws://127.0.0.1:{free_port()}/", "--profile", profile)
+            self.assertEqual(result.returncode, 3, result.stdout)
+            self.assertIn("could not connect", result.stderr)
+        sse = run_wsprobe("check", "--sse", f"http://127.0.0.1:{free_port()}/sse")
+        self.assertEqual(sse.returncode, 3, sse.stdout)
 
     def test_a_report_path_that_cannot_be_written_is_a_usage_error_before_any_case(self):
         from support import free_port
@@ -203,6 +206,32 @@ class AgainstPythonWebsockets(unittest.TestCase):
                                           "limits/9.1.4": "informational", "handshake/4.2.1/6": "pass"})
         self.assertNotIn("fail", strict_found.values())
         self.assertEqual(strict.returncode, 1 if "non-strict" in strict_found.values() else 0, strict.stdout)
+
+
+# Python's websockets, case by case, as the README lists it: the MUSTs it breaks, the cases
+# where its failure overtakes an echo (an asyncio race: pass or non-strict), and what is
+# informational (its 1 MiB limit, per-frame UTF-8 checks, lengths it may accept).
+PYTHON_FAILS = {"handshake/4.2.2/7", "handshake/4.2.2/9", "handshake/4.2.1/8"}
+PYTHON_RACES = {"reserved/3.2", "reserved/3.3", "reserved/3.4", "opcodes/4.1.3", "opcodes/4.1.4", "opcodes/4.1.5",
+                "opcodes/4.2.3", "opcodes/4.2.4", "opcodes/4.2.5", "fragmentation/5.15"}
+PYTHON_INFORMATIONAL = {"handshake/10.2/1", "utf8/6.4.3", "utf8/6.4.4", "close/7.1.6", "close/7.13.1", "close/7.13.2",
+                        "receiving/5.2.2", "receiving/5.2.3"}
+
+
+class AgainstPythonWebsocketsWhole(unittest.TestCase):
+    def test_the_whole_catalogue_shows_only_its_documented_deviations(self):
+        with python_peer("ws_server.py", "--deflate") as python:
+            result = run_wsprobe("check", python.url, "--json", timeout=240)
+        found = outcomes(result)
+        self.assertEqual(len(found), 574)
+        self.assertEqual({case for case, outcome in found.items() if outcome == "fail"}, PYTHON_FAILS)
+        self.assertLessEqual({case for case, outcome in found.items() if outcome == "non-strict"}, PYTHON_RACES)
+        informational = {case for case, outcome in found.items() if outcome == "informational"}
+        limits = {case for case in informational if case.startswith("limits/9.")}
+        self.assertEqual(informational - limits, PYTHON_INFORMATIONAL)
+        self.assertIn("limits/9.1.6", limits)  # 16 MiB: a Close 1009 from its 1 MiB limit
+        self.assertNotIn("unimplemented", found.values())  # it compresses
+        self.assertEqual(result.returncode, 1)
 
 
 class AgainstABrokenServer(unittest.TestCase):
