@@ -263,10 +263,13 @@ cli::Run setup_check(CLI::App& app) {
   cli::add_duration_option(app, "--wait", options->wait,
                            "how long a case waits for the server's reaction to its frames (default 1s)");
   app.footer(std::string(
-                 "Each case opens its own connection, sends its frames as the catalogue writes them and judges the\n"
-                 "server's reaction; the server must echo text and binary messages. The cases follow\n"
-                 "Autobahn|Testsuite's by section (framing, pingpong, reserved, opcodes, fragmentation, utf8,\n"
-                 "close) and keep its numbers; receiving adds frames Autobahn never sends.\n"
+                 "Each case opens its own connection (--jobs at a time), sends its request and frames as the\n"
+                 "catalogue writes them and judges the server's reaction and, apart, its close; echo cases need a\n"
+                 "server that echoes text and binary messages (--profile auto skips them otherwise, and says so).\n"
+                 "The cases keep Autobahn|Testsuite's sections and numbers (framing, pingpong, reserved, opcodes,\n"
+                 "fragmentation, utf8, close, limits, autofragment, compression) and add handshake, receiving and\n"
+                 "deflate; --sse runs the event-stream cases. A case needing permessage-deflate that the server\n"
+                 "does not agree to is unimplemented.\n"
                  "\n") +
              verdict_help +
              "\n"
