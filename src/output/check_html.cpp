@@ -2,27 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "base/escape.h"
 
 namespace wsprobe::output {
 namespace {
 
 using codec::Outcome;
-
-// Text for HTML: peer bytes made safe first, then the markup characters escaped.
-std::string html(std::string_view text) {
-  std::string out;
-  for (const char c : made_safe_for_terminal(text)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // The CSS class and the label of an outcome.
 std::string_view css(Outcome outcome) {
@@ -83,7 +67,7 @@ std::string sections_table(const std::vector<session::CaseResult>& results) {
       "<table class=\"sections\"><thead><tr><th>section</th><th>cases</th><th>pass</th><th>non-strict</th>"
       "<th>fail</th><th>unimplemented</th><th>info</th><th>case time</th></tr></thead><tbody>\n";
   for (const auto& [group, t] : section_totals(results)) {
-    out += fmt::format("<tr><td><a href=\"#section-{0}\">{0}</a></td>{1}</tr>\n", html(group), totals_cells(t));
+    out += fmt::format("<tr><td><a href=\"#section-{0}\">{0}</a></td>{1}</tr>\n", markup_text(group), totals_cells(t));
   }
   return out + "</tbody></table>\n";
 }
@@ -97,8 +81,8 @@ std::string verdict_rows(const std::vector<codec::Verdict>& verdicts) {
     out += fmt::format(
         "<tr class=\"verdict-row\"><td class=\"verdict {}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        css(verdict.outcome), label(verdict.outcome), html(info.id), html(info.section), codec::level_name(info.level),
-        html(verdict.expected), verdict.observed ? html(*verdict.observed) : "(absent)", html(verdict.detail));
+        css(verdict.outcome), label(verdict.outcome), markup_text(info.id), markup_text(info.section), codec::level_name(info.level),
+        markup_text(verdict.expected), verdict.observed ? markup_text(*verdict.observed) : "(absent)", markup_text(verdict.detail));
   }
   return out + "</tbody></table>\n";
 }
@@ -106,17 +90,17 @@ std::string verdict_rows(const std::vector<codec::Verdict>& verdicts) {
 std::string case_detail(const session::CaseResult& result) {
   const conformance::Case& test_case = *result.test_case;
   std::string out = "<div class=\"detail\">\n";
-  out += fmt::format("<p class=\"sentence\">{} {}: {}</p>\n", html(test_case.sentence->section),
-                     codec::level_name(test_case.sentence->level), html(test_case.sentence->text));
-  out += fmt::format("<p class=\"why\">{}</p>\n", html(result.summary));
+  out += fmt::format("<p class=\"sentence\">{} {}: {}</p>\n", markup_text(test_case.sentence->section),
+                     codec::level_name(test_case.sentence->level), markup_text(test_case.sentence->text));
+  out += fmt::format("<p class=\"why\">{}</p>\n", markup_text(result.summary));
   if (!result.verdicts.empty()) out += verdict_rows(result.verdicts);
   if (result.close) {
     const session::CloseBehaviour& close = *result.close;
-    out += fmt::format("<p class=\"close-detail\">{}: expected {}{}</p>\n", html(close_text(close)), html(close.expected),
-                       close.detail.empty() ? "" : " (" + html(close.detail) + ")");
+    out += fmt::format("<p class=\"close-detail\">{}: expected {}{}</p>\n", markup_text(close_text(close)), markup_text(close.expected),
+                       close.detail.empty() ? "" : " (" + markup_text(close.detail) + ")");
   }
   std::string frames;
-  for (const std::string& line : exchange_lines(result, Style{}, false)) frames += html(line) + "\n";
+  for (const std::string& line : exchange_lines(result, Style{}, false)) frames += markup_text(line) + "\n";
   if (!frames.empty()) out += "<pre class=\"frames\">" + frames + "</pre>\n";
   return out + "</div>\n";
 }
@@ -126,14 +110,14 @@ std::string case_row(const session::CaseResult& result) {
   std::string close = "<span class=\"close\"></span>";
   if (result.close) {
     close = fmt::format("<span class=\"close {}\">{} {}{}</span>", css(result.close->outcome),
-                        result.close->code ? std::to_string(*result.close->code) : "-", html(result.close->closed_by),
+                        result.close->code ? std::to_string(*result.close->code) : "-", markup_text(result.close->closed_by),
                         result.close->clean ? ", clean" : "");
   }
   return fmt::format(
       "<details class=\"case {0}\" id=\"case-{1}\"><summary><span class=\"id\">{1}</span><span class=\"autobahn\">{2}"
       "</span><span class=\"title\">{3}</span><span class=\"verdict {0}\">{4}</span>{5}<span class=\"time\">{6:.1f} ms"
       "</span></summary>\n{7}</details>\n",
-      css(result.outcome), html(test_case.id), html(test_case.autobahn.value_or("")), html(test_case.title),
+      css(result.outcome), markup_text(test_case.id), markup_text(test_case.autobahn.value_or("")), markup_text(test_case.title),
       label(result.outcome), close, result.duration_ms, case_detail(result));
 }
 
@@ -143,21 +127,21 @@ std::string check_report_html(const std::vector<session::CaseResult>& results, c
                               const CheckTotals& totals, const HtmlReportContext& context) {
   const bool failed = totals.failed > 0 || (context.strict && totals.non_strict > 0);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  out += "<title>wsprobe check: " + html(context.url) + "</title>\n<style>" + std::string(style_sheet) + "</style>\n";
+  out += "<title>wsprobe check: " + markup_text(context.url) + "</title>\n<style>" + std::string(style_sheet) + "</style>\n";
   out += "</head><body>\n<h1>wsprobe check</h1>\n";
-  out += fmt::format("<p class=\"target\">{} &middot; {}</p>\n", html(context.url), html(context.started));
-  out += fmt::format("<p class=\"plan\">profile {}{}{}</p>\n", html(plan.profile),
-                     plan.reason.empty() ? "" : " (" + html(plan.reason) + ")",
+  out += fmt::format("<p class=\"target\">{} &middot; {}</p>\n", markup_text(context.url), markup_text(context.started));
+  out += fmt::format("<p class=\"plan\">profile {}{}{}</p>\n", markup_text(plan.profile),
+                     plan.reason.empty() ? "" : " (" + markup_text(plan.reason) + ")",
                      plan.skipped.empty() ? "" : fmt::format("; {} cases skipped, which need an echo server",
                                                              plan.skipped.size()));
-  out += fmt::format("<p class=\"totals {}\">{}</p>\n", failed ? "fail" : "pass", html(totals_line(totals)));
+  out += fmt::format("<p class=\"totals {}\">{}</p>\n", failed ? "fail" : "pass", markup_text(totals_line(totals)));
   out += sections_table(results);
   std::string group;
   for (const session::CaseResult& result : results) {
     if (result.test_case->group() != group) {
       if (!group.empty()) out += "</section>\n";
       group = std::string(result.test_case->group());
-      out += fmt::format("<section id=\"section-{0}\"><h2>{0}</h2>\n", html(group));
+      out += fmt::format("<section id=\"section-{0}\"><h2>{0}</h2>\n", markup_text(group));
     }
     out += case_row(result);
   }

@@ -17,6 +17,21 @@ namespace wsprobe::output {
 
 using codec::Outcome;
 
+std::string markup_text(std::string_view text) {
+  std::string out;
+  for (const char c : made_safe_for_terminal(text)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string totals_line(const CheckTotals& t) {
   return fmt::format("{} cases, {} passed, {} non-strict, {} failed, {} unimplemented, {} informational ({:.1f} s)",
                      t.cases, t.passed, t.non_strict, t.failed, t.unimplemented, t.informational, t.seconds);
@@ -193,23 +208,6 @@ class JsonCheck : public CheckReporter {
   std::FILE* out_;
 };
 
-// Text for XML: peer bytes made safe first (XML 1.0 cannot carry most controls at
-// all), then the five markup characters escaped.
-std::string xml_text(std::string_view text) {
-  std::string out;
-  for (const char c : made_safe_for_terminal(text)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string detail_text(const session::CaseResult& result) {
   std::string text;
   for (const std::string& line : case_detail_lines(result, Style{}, false)) text += line + "\n";
@@ -243,26 +241,26 @@ std::string check_report_junit(const std::vector<session::CaseResult>& results, 
       seconds += result->duration_ms / 1000;
       section_failures += failing(*result);
     }
-    xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", xml_text(group),
+    xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", markup_text(group),
                        cases.size(), section_failures, seconds);
     for (const session::CaseResult* result : cases) {
       const conformance::Case& test_case = *result->test_case;
-      xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", xml_text(group),
-                         xml_text(test_case.id + " " + test_case.title), result->duration_ms / 1000);
+      xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", markup_text(group),
+                         markup_text(test_case.id + " " + test_case.title), result->duration_ms / 1000);
       if (result->outcome == Outcome::pass) {
         xml += "/>\n";
         continue;
       }
       xml += ">\n";
-      const std::string detail = xml_text(test_case.sentence->section + " " +
+      const std::string detail = markup_text(test_case.sentence->section + " " +
                                           std::string(codec::level_name(test_case.sentence->level)) + ": " +
                                           test_case.sentence->text + "\n" + detail_text(*result));
       if (failing(*result)) {
-        xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(result->summary),
+        xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", markup_text(result->summary),
                            codec::outcome_name(result->outcome), detail);
       } else {
         xml += fmt::format("      <system-out>{}: {}\n{}</system-out>\n", codec::outcome_name(result->outcome),
-                           xml_text(result->summary), detail);
+                           markup_text(result->summary), detail);
       }
       xml += "    </testcase>\n";
     }

@@ -20,6 +20,10 @@ struct CheckTotals {
 };
 
 CheckTotals totals_of(const std::vector<session::CaseResult>& results, double seconds);
+// Text for XML and HTML: peer bytes made safe first (XML 1.0 cannot carry most
+// controls at all), then the markup characters escaped.
+std::string markup_text(std::string_view text);
+
 // "N cases, N passed, N non-strict, N failed, N unimplemented, N informational (X s)"
 std::string totals_line(const CheckTotals& totals);
 
