@@ -18,7 +18,7 @@ class Catalogue(unittest.TestCase):
     def test_list_needs_no_server_and_filters_by_prefix(self):
         everything = run_wsprobe("check", "--list")
         self.assertEqual(everything.returncode, 0, everything.stderr)
-        self.assertEqual(len(everything.stdout.splitlines()), 574)
+        self.assertEqual(len(everything.stdout.splitlines()), 575)
         close = run_wsprobe("check", "--list", "--cases", "close/7.9", "--cases", "2.1")
         ids = [line.split()[0] for line in close.stdout.splitlines()]
         self.assertEqual(ids, ["pingpong/2.1", "pingpong/2.10", "pingpong/2.11"] + [f"close/7.9.{i}" for i in range(1, 10)])
@@ -58,8 +58,8 @@ class AgainstServe(unittest.TestCase):
             with open(report_path) as report_file:
                 report = json.load(report_file)
         self.assertEqual(result.returncode, 0, result.stdout[-2000:])
-        self.assertIn("574 cases, 570 passed, 0 non-strict, 0 failed, 0 unimplemented, 4 informational", result.stdout)
-        self.assertEqual(report["summary"]["cases"], 574)
+        self.assertIn("575 cases, 571 passed, 0 non-strict, 0 failed, 0 unimplemented, 4 informational", result.stdout)
+        self.assertEqual(report["summary"]["cases"], 575)
         self.assertEqual(report["summary"]["exit_code"], 0)
         self.assertEqual((report["plan"]["profile"], report["plan"]["skipped"]), ("echo", []))
         informational = sorted(case["id"] for case in report["cases"] if case["outcome"] == "informational")
@@ -223,7 +223,7 @@ class AgainstPythonWebsocketsWhole(unittest.TestCase):
         with python_peer("ws_server.py", "--deflate") as python:
             result = run_wsprobe("check", python.url, "--json", timeout=240)
         found = outcomes(result)
-        self.assertEqual(len(found), 574)
+        self.assertEqual(len(found), 575)
         self.assertEqual({case for case, outcome in found.items() if outcome == "fail"}, PYTHON_FAILS)
         self.assertLessEqual({case for case, outcome in found.items() if outcome == "non-strict"}, PYTHON_RACES)
         informational = {case for case, outcome in found.items() if outcome == "informational"}
