@@ -10,6 +10,7 @@ from pathlib import Path
 
 WSPROBE = os.environ["WSPROBE"]
 README = Path(__file__).resolve().parents[2] / "README.md"
+MAN = Path(__file__).resolve().parents[2] / "man" / "wsprobe.1"
 
 
 def run(*args):
@@ -49,7 +50,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
         self.assertTrue(result.stderr.startswith("wsprobe: error: --deflate: "), result.stderr)
 
-    def test_readme_table_matches_help(self):
+    def test_readme_table_and_man_page_match_help(self):
         table = run("--help").stdout.split("Subcommands:\n", 1)[1].split("\n\n", 1)[0]
         help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", table, re.M)
         from_help = {name: (summary, "planned" if planned else "available") for name, summary, planned in help_rows}
@@ -57,6 +58,10 @@ class Cli(unittest.TestCase):
         from_readme = {name: (summary, status) for name, summary, status in readme_rows}
         self.assertEqual(len(from_help), 8)
         self.assertEqual(from_readme, from_help)
+        # The man page's SUBCOMMANDS section: ".B name" then the summary, as --help has it.
+        section = MAN.read_text().split(".SH SUBCOMMANDS", 1)[1].split(".SH ", 1)[0]
+        man_rows = dict(re.findall(r"^\.B (\w+)\n(.+)$", section, re.M))
+        self.assertEqual(man_rows, {name: summary for name, (summary, _) in from_help.items()})
 
 
 if __name__ == "__main__":
