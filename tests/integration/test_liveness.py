@@ -104,10 +104,11 @@ class Heartbeat(unittest.TestCase):
         lines = self.suspended((), ("--interval", "100ms", "--count", "6"), 0, 0.5)
         summary = lines[-1]
         self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 6, 6, 0))
-        # Missed slots are not caught up in a burst: the pings keep their interval.
+        # Missed slots are not caught up in a burst (gaps near 0 ms): the pings keep their
+        # interval, give or take the scheduling of a loaded machine (one pong late, the next on time).
         answered_at = [datetime.fromisoformat(pong["ts"].rstrip("Z")) for pong in of_type(lines, "pong")]
         gaps_ms = [(later - earlier).total_seconds() * 1000 for earlier, later in zip(answered_at, answered_at[1:])]
-        self.assertGreaterEqual(min(gaps_ms), 90, gaps_ms)
+        self.assertGreaterEqual(min(gaps_ms), 50, gaps_ms)
 
     def test_a_pong_that_came_while_wsprobe_was_suspended_is_read_first(self):
         # The second ping leaves 600 ms after the first and its pong comes 400 ms later:
