@@ -318,6 +318,8 @@ CaseResult run_case(const conformance::Case& test_case, const CaseOpener& open, 
     result.verdicts.push_back({Rule::tcp_left_open, Outcome::fail, "TCP closed by the server", "left open", ""});
   }
   result.close = judge_close(expect, reaction, broken ? codec::rule_info(broken->rule).rejection : codec::Level::must);
+  // Where the RFC leaves the reaction open, so is the close.
+  if (expect.informational && result.close->outcome != Outcome::pass) result.close->outcome = Outcome::informational;
   if (expect.limit_allowed && hit_limit(reaction)) allow_limit(result.verdicts);
   finish(result, expect.informational);
   return result;
