@@ -87,8 +87,8 @@ class HumanCheck : public CheckReporter {
 
   void start(const CheckPlan& plan) override {
     total_ = plan.cases.size();
-    line(fmt::format("profile {}{}: {} cases", plan.profile, plan.reason.empty() ? "" : " (" + plan.reason + ")",
-                     plan.cases.size()));
+    line(fmt::format("profile {}{}: {} case{}", plan.profile, plan.reason.empty() ? "" : " (" + plan.reason + ")",
+                     plan.cases.size(), plan.cases.size() == 1 ? "" : "s"));
     if (!plan.skipped.empty()) {
       line(fmt::format("skipped {} cases that need an echo server (--profile echo runs them): {}", plan.skipped.size(),
                        id_ranges(plan.skipped)));
