@@ -127,14 +127,13 @@ bool SseParser::feed(ByteView bytes) {
   while (at < bytes.size()) {
     const std::size_t end = std::min(find('\r', next_cr, cr_known), find('\n', next_lf, lf_known));
     if (end == bytes.size()) {
-      if (over_limit(line_.size() + (end - at))) return false;
-      line_.insert(line_.end(), base + at, base + end);
+      if (!keep_partial_line(bytes.subspan(at, end - at))) return false;
       break;
     }
     if (line_.empty()) {
       take_line(bytes.subspan(at, end - at));
     } else {
-      line_.insert(line_.end(), base + at, base + end);
+      keep_partial_line(bytes.subspan(at, end - at));
       take_line(line_);
       line_.clear();
     }
@@ -161,8 +160,24 @@ void SseParser::end_of_body() {
   failed_ = false;
 }
 
+// A comment is no part of an event: it is kept only up to max_comment_kept bytes (the
+// rest dropped) and never counts against the event size limit.
+bool SseParser::keep_partial_line(ByteView piece) {
+  const bool comment = line_.empty() ? !piece.empty() && piece.front() == ':' : line_.front() == ':';
+  if (comment) {
+    const std::size_t room = max_comment_kept - std::min(max_comment_kept, line_.size());
+    line_.insert(line_.end(), piece.begin(), piece.begin() + static_cast<std::ptrdiff_t>(std::min(room, piece.size())));
+    return true;
+  }
+  if (over_limit(line_.size() + piece.size())) return false;
+  line_.insert(line_.end(), piece.begin(), piece.end());
+  return true;
+}
+
 void SseParser::take_line(ByteView raw) {
-  if (over_limit(raw.size())) return;
+  const bool comment = !raw.empty() && raw.front() == ':';
+  if (comment && raw.size() > max_comment_kept) raw = raw.first(max_comment_kept);
+  if (!comment && over_limit(raw.size())) return;
   std::string_view line = as_chars(raw);
   if (!is_valid_utf8(raw)) {
     decoded_ = decode_utf8_lossy(raw);

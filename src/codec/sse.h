@@ -38,6 +38,10 @@ class SseParser {
  public:
   explicit SseParser(SseHandler& handler, std::uint64_t max_event_size = default_max_event_size);
 
+  // The bytes of a comment line kept (its colon included) for on_comment; the rest is
+  // dropped. Comments are no part of an event: they never count against the limit.
+  static constexpr std::size_t max_comment_kept = 4096;
+
   // Feeds the next bytes of a response body. Returns false once an event grew over
   // the limit.
   bool feed(ByteView bytes);
@@ -55,6 +59,8 @@ class SseParser {
   void process_field(std::string_view name, std::string_view value);
   void dispatch();
   bool over_limit(std::size_t pending);
+  // Keeps the start of a line cut by the end of a read; false when it grew over the limit.
+  bool keep_partial_line(ByteView piece);
 
   SseHandler& handler_;
   std::uint64_t max_event_size_;

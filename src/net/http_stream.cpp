@@ -1,5 +1,9 @@
 #include "net/http_stream.h"
 
+#include <algorithm>
+
+#include "base/errors.h"
+#include "base/units.h"
 #include "codec/http_syntax.h"
 #include "net/curl_easy.h"
 
@@ -68,12 +72,46 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   return bytes;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto& transfer = *static_cast<Transfer*>(user);
-  if (transfer.handler.keep_going()) return 0;
-  transfer.stopped = true;
-  return 1;  // curl stops with CURLE_ABORTED_BY_CALLBACK
-}
+// How long to sleep in curl_multi_poll at most: Ctrl-C is seen this promptly.
+constexpr std::chrono::milliseconds max_poll{250};
+
+// Drives one easy handle through a multi handle, so that our own deadlines (the
+// response head's, the caller's, the handler's wake_by) end it on time rather than
+// at curl's next progress call.
+class MultiTransfer {
+ public:
+  explicit MultiTransfer(CURL* easy) : multi_(curl_multi_init()), easy_(easy) {
+    if (!multi_) throw Error(ErrorKind::connect, "could not start libcurl");
+    curl_multi_add_handle(multi_, easy_);
+  }
+  ~MultiTransfer() {
+    curl_multi_remove_handle(multi_, easy_);
+    curl_multi_cleanup(multi_);
+  }
+  MultiTransfer(const MultiTransfer&) = delete;
+  MultiTransfer& operator=(const MultiTransfer&) = delete;
+
+  // One step: what curl can do now. Returns curl's result once the transfer is done.
+  std::optional<CURLcode> perform() {
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+      if (message->msg == CURLMSG_DONE) return message->data.result;
+    }
+    return std::nullopt;
+  }
+  // Sleeps until the socket has something or `until` (at most max_poll).
+  void wait(Deadline until) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+    curl_multi_poll(multi_, nullptr, 0, static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), max_poll).count()),
+                    nullptr);
+  }
+
+ private:
+  CURLM* multi_;
+  CURL* easy_;
+};
 
 }  // namespace
 
@@ -95,22 +133,39 @@ StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandl
   curl.set(CURLOPT_HEADERDATA, &transfer);
   curl.set(CURLOPT_WRITEFUNCTION, on_write);
   curl.set(CURLOPT_WRITEDATA, &transfer);
-  curl.set(CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl.set(CURLOPT_XFERINFODATA, &transfer);
-  curl.set(CURLOPT_NOPROGRESS, 0L);
-
-  const CURLcode code = curl_easy_perform(curl.get());
   StreamResult result;
+  const Deadline head_deadline = std::min(deadline, transfer.started + settings.connection.connect_timeout);
+  std::optional<CURLcode> code;
+  {
+    MultiTransfer multi(curl.get());
+    while (!(code = multi.perform()) && !transfer.stopped) {
+      const Deadline now = Clock::now();
+      if (!transfer.handler.keep_going()) {
+        transfer.stopped = true;
+      } else if (!transfer.head_delivered && now >= head_deadline) {
+        result.error = "no response within " + format_duration(settings.connection.connect_timeout) +
+                       " (--connect-timeout)";
+        break;
+      } else if (now >= deadline) {
+        result.error = "--timeout passed";
+        break;
+      } else {
+        multi.wait(std::min({transfer.handler.wake_by(), transfer.head_delivered ? deadline : head_deadline, deadline}));
+      }
+    }
+  }
   result.connected = transfer.head_delivered;
   result.timings = curl.timings(secure);
   if (secure) result.tls = curl.tls_details();
   if (transfer.stopped) {
     result.end = StreamEnd::stopped;
-  } else if (code == CURLE_OK) {
+  } else if (!code) {
+    result.end = StreamEnd::timed_out;
+  } else if (*code == CURLE_OK) {
     result.end = StreamEnd::body_ended;
   } else {
-    result.end = code == CURLE_OPERATION_TIMEDOUT ? StreamEnd::timed_out : StreamEnd::network_error;
-    result.error = curl.error_text(code);
+    result.end = *code == CURLE_OPERATION_TIMEDOUT ? StreamEnd::timed_out : StreamEnd::network_error;
+    result.error = curl.error_text(*code);
   }
   return result;
 }

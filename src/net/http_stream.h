@@ -28,15 +28,18 @@ class HttpStreamHandler {
   virtual bool on_response(const HttpResponseInfo& response) = 0;
   // Decoded body bytes. Return false to stop.
   virtual bool on_body(codec::ByteView bytes) = 0;
-  // Asked about once a second, and after each read, while the transfer runs: false stops it.
+  // Asked after each read, and at the latest by wake_by(), while the transfer runs:
+  // false stops it.
   virtual bool keep_going() = 0;
+  // When keep_going() must be asked again even if nothing arrives (a --duration's end).
+  virtual Deadline wake_by() const { return Deadline::max(); }
 };
 
 enum class StreamEnd {
   body_ended,     // the server ended the body cleanly
   stopped,        // the handler stopped it
   network_error,  // could not connect, or the connection broke
-  timed_out,      // the connect timeout passed
+  timed_out,      // the connect timeout passed, or no response head came within it, or the deadline
 };
 
 struct StreamResult {
@@ -54,6 +57,9 @@ struct HttpStreamSettings {
   bool http2_only = false;
 };
 
+// Runs the transfer until the body ends, the handler stops it, or it fails. The
+// connection's connect timeout bounds the wait for the response head too, so that a
+// server that accepts TCP and never answers cannot hold the caller.
 StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandler& handler, Deadline deadline);
 
 }  // namespace wsprobe::net

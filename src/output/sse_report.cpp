@@ -21,6 +21,7 @@ std::string end_text(EndReason reason) {
     case EndReason::no_content: return "the server answered 204 No Content";
     case EndReason::failed: return "the stream failed";
     case EndReason::gave_up: return "gave up after --max-retries reconnections";
+    case EndReason::unreachable: return "the stream never opened";
     case EndReason::timed_out: return "--timeout passed";
   }
   return "";

@@ -48,11 +48,14 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
       const std::string why = result.end == net::StreamEnd::body_ended
                                   ? "the server ended the stream"
                                   : "connection failed (" + result.error + ")";
-      const bool retry = !settings_.max_retries || reconnects < *settings_.max_retries;
+      // A stream that never opened is a mistyped URL or a server that is down: the
+      // answer comes at once, as curl gives it, unless --max-retries asks for more.
+      const bool retry = settings_.max_retries ? reconnects < *settings_.max_retries : connected_once_;
       error(why, retry);
       if (!retry) {
         gave_up_without_connecting_ = !connected_once_;
-        return finish(EndReason::gave_up, reconnects);
+        never_answered_ = result.end == net::StreamEnd::timed_out;
+        return finish(settings_.max_retries ? EndReason::gave_up : EndReason::unreachable, reconnects);
       }
       const net::Deadline wake = std::min<net::Deadline>({net::Clock::now() + reconnection_time_, settings_.deadline, duration_end_});
       while (net::Clock::now() < wake && !interrupted_) std::this_thread::sleep_for(milliseconds(10));
@@ -98,9 +101,11 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   }
 
   bool keep_going() override { return !interrupted_ && !ended_ && !bound_reached(); }
+  net::Deadline wake_by() const override { return std::min(duration_end_, settings_.deadline); }
 
   // SseHandler
   void on_event(const codec::SseEvent& event) override {
+    if (ended_) return;  // --max-events N means N, however many more the same read holds
     const double at = now_ms();
     if (auto warning = health_.event(event.last_event_id, at)) observer_.warning(*warning);
     observer_.event(event, at);
@@ -141,7 +146,8 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
         failure = ErrorKind::refused;
         break;
       case EndReason::gave_up:
-        failure = gave_up_without_connecting_ ? ErrorKind::connect : ErrorKind::refused;
+      case EndReason::unreachable:
+        failure = !gave_up_without_connecting_ ? ErrorKind::refused : never_answered_ ? ErrorKind::timeout : ErrorKind::connect;
         break;
       case EndReason::timed_out:
         failure = ErrorKind::timeout;
@@ -175,6 +181,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   std::optional<EndReason> ended_;
   bool connected_once_ = false;
   bool gave_up_without_connecting_ = false;
+  bool never_answered_ = false;  // and the last attempt timed out
 };
 
 }  // namespace
@@ -187,6 +194,7 @@ std::string_view end_reason_name(EndReason reason) {
     case EndReason::no_content: return "no_content";
     case EndReason::failed: return "failed";
     case EndReason::gave_up: return "gave_up";
+    case EndReason::unreachable: return "unreachable";
     case EndReason::timed_out: return "timed_out";
   }
   return "";

@@ -35,6 +35,7 @@ enum class EndReason {
   no_content,   // 204: the server's way to stop clients
   failed,       // status or Content-Type refused, or an event over the limit
   gave_up,      // --max-retries reconnections used up
+  unreachable,  // the first connection never opened, and no --max-retries asked for more
   timed_out,    // --timeout passed
 };
 

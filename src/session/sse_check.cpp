@@ -59,6 +59,8 @@ class Watcher : public net::HttpStreamHandler, public codec::SseHandler {
     return !enough_events && net::Clock::now() < window_end_ && !net::stop_requested_on_signal();
   }
 
+  net::Deadline wake_by() const override { return window_end_; }
+
   void on_event(const codec::SseEvent& event) override {
     const double at = now_ms();
     watch_.event_ms.push_back(at);

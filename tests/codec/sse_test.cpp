@@ -151,8 +151,7 @@ TEST(SseParser, SeededLastEventIdIsKeptUntilAnIdFieldChangesIt) {
 }
 
 TEST(SseParser, AnEventOverTheLimitStopsTheParserWithAViolation) {
-  for (const char* body : {"data: 0123456789\ndata: 0123456789\ndata: 0123456789\n", "data: 012345678901234567890123456789",
-                           ": a comment longer than thirty-two bytes\n"}) {
+  for (const char* body : {"data: 0123456789\ndata: 0123456789\ndata: 0123456789\n", "data: 012345678901234567890123456789"}) {
     for (const auto& chunks : test::chunkings(test::bytes_of(body))) {
       RecordingHandler handler;
       SseParser parser(handler, 32);
@@ -167,6 +166,24 @@ TEST(SseParser, AnEventOverTheLimitStopsTheParserWithAViolation) {
   SseParser parser(handler, 32);
   EXPECT_TRUE(parser.feed(test::bytes_of("data: 0123456789\n\ndata: 0123456789\n\n")));
   EXPECT_EQ(handler.events, "message \"0123456789\" \"\"; message \"0123456789\" \"\"");
+}
+
+// Only event data counts against the limit: a comment of any length is no event. Its
+// first max_comment_kept bytes are reported, the rest dropped unkept.
+TEST(SseParser, ACommentLongerThanTheLimitIsNoViolation) {
+  const std::string comment(5000, 'c');
+  const std::string body = "data: a\n\n:" + comment + "\ndata: b\n\n";
+  const Bytes bytes(body.begin(), body.end());
+  for (std::size_t split : {std::size_t{1}, std::size_t{10}, std::size_t{3000}, std::size_t{4200}, body.size() - 1}) {
+    RecordingHandler handler;
+    SseParser parser(handler, 32);
+    EXPECT_TRUE(parser.feed(ByteView(bytes).first(split)));
+    EXPECT_TRUE(parser.feed(ByteView(bytes).subspan(split)));
+    EXPECT_FALSE(handler.violation);
+    EXPECT_EQ(handler.events, "message \"a\" \"\"; message \"b\" \"\"");
+    ASSERT_EQ(handler.comments.size(), 1u);
+    EXPECT_EQ(handler.comments[0], comment.substr(0, SseParser::max_comment_kept - 1));  // the colon is kept too
+  }
 }
 
 TEST(DecodeUtf8Lossy, ReplacesEachMaximalSubpart) {

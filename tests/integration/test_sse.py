@@ -192,6 +192,55 @@ class AgainstWsprobeServe(unittest.TestCase):
         self.assertIn("4 events arrived within", of_type(lines, "warning")[0]["message"])
 
 
+class SseBounds(unittest.TestCase):
+    """Nothing hangs, and every limit does what its help says."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.peer = python_peer("sse_server.py").__enter__()
+        cls.server = serve("--sse-interval", "20ms").__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.peer.__exit__(None, None, None)
+        cls.server.__exit__(None, None, None)
+
+    def test_a_server_that_never_answers_ends_with_exit_4_after_the_connect_timeout(self):
+        started = time.monotonic()
+        result = run_wsprobe("sse", self.peer.url + "silent", "--connect-timeout", "1s", timeout=20)
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertEqual(result.returncode, 4, result.stdout)
+        self.assertIn("no response within 1s (--connect-timeout)", result.stderr)
+
+    def test_a_stream_that_never_opens_ends_at_once_unless_retries_are_asked_for(self):
+        started = time.monotonic()
+        result = run_wsprobe("sse", f"http://127.0.0.1:{free_port()}/", "--json", timeout=20)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(result.returncode, 3)
+        lines = json_lines(result)
+        self.assertEqual((of_type(lines, "reconnect"), lines[-1]["reason"]), ([], "unreachable"))
+
+    def test_max_events_means_n_even_when_one_read_holds_more(self):
+        base = self.server.url.replace("ws://", "http://") + "sse"
+        result = run_wsprobe("sse", base + "?burst=20&interval=5", "--max-events", "1", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(of_type(json_lines(result), "event")), 1)
+
+    def test_duration_ends_on_time_on_a_quiet_stream(self):
+        base = self.server.url.replace("ws://", "http://") + "sse"
+        started = time.monotonic()
+        result = run_wsprobe("sse", base + "?interval=10000", "--duration", "300ms", "--json")
+        # Within a generous bound: the run used to end at curl's next progress call, a second later.
+        self.assertLess(time.monotonic() - started, 0.9)
+        self.assertEqual(json_lines(result)[-1]["reason"], "duration")
+
+    def test_comments_do_not_count_against_max_event_size(self):
+        result = run_wsprobe("sse", self.peer.url + "big-comment", "--max-event-size", "100", "--max-events", "2",
+                             "--json")
+        self.assertEqual(result.returncode, 0, result.stdout[-500:])
+        self.assertEqual([event["data"] for event in of_type(json_lines(result), "event")], ["one", "two"])
+
+
 class SseBadInput(unittest.TestCase):
     def test_a_websocket_url_is_a_usage_error(self):
         result = run_wsprobe("sse", "ws://127.0.0.1:9001/")

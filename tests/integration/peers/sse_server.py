@@ -10,6 +10,8 @@ Paths (query parameters in brackets):
   /burst                                two events, 1.2 s of silence, then five events in one write
   /gzip                                 gzip-encoded events, flushed one by one, no Cache-Control
   /redirect                             302 to /events?n=2
+  /big-comment[?size=N]                 a comment line of N bytes (1 MB), then two events
+  /silent                               reads the request and never answers (for 30 s)
 """
 import sys
 import time
@@ -76,6 +78,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(compressor.flush(zlib.Z_SYNC_FLUSH))
                 self.wfile.flush()
             self.wfile.write(compressor.flush())
+        elif parts[0] == "big-comment":
+            self.start(extra=[("Cache-Control", "no-cache")])
+            self.write(":" + "c" * int(query.get("size", 1_000_000)) + "\n")
+            self.write("data: one\n\ndata: two\n\n")
+        elif parts[0] == "silent":
+            time.sleep(30)
         elif parts[0] == "redirect":
             self.start(status=302, content_type="none", extra=[("Location", "/events?n=2")])
         else:
