@@ -137,7 +137,11 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     switch (reason) {
       case EndReason::max_events:
       case EndReason::duration:
+        break;
       case EndReason::interrupted:
+        // Stopping a stream is the user's choice; stopping the wait for one that never
+        // opened is no success.
+        if (!connected_once_) failure = ErrorKind::connect;
         break;
       case EndReason::no_content:
         if (health_.summary().events == 0) failure = ErrorKind::refused;
@@ -157,6 +161,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     observer_.end(reason, health_.summary(), reconnects, failure ? exit_code_for(*failure) : exit_ok);
     if (!failure) return {};
     if (reason == EndReason::timed_out) return {failure, "--timeout passed"};
+    if (reason == EndReason::interrupted) return {failure, "interrupted before the stream opened"};
     if (reason == EndReason::gave_up) {
       return {failure, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
     }

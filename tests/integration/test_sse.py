@@ -2,10 +2,12 @@
 events as EventSource dispatches them, the connection rules of the standard, stream health,
 and the bounds of a run."""
 import json
+import signal
+import subprocess
 import time
 import unittest
 
-from support import free_port, python_peer, run_wsprobe, serve
+from support import WSPROBE, free_port, python_peer, run_wsprobe, serve
 
 
 def json_lines(result):
@@ -211,6 +213,16 @@ class SseBounds(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 5)
         self.assertEqual(result.returncode, 4, result.stdout)
         self.assertIn("no response within 1s (--connect-timeout)", result.stderr)
+
+    def test_ctrl_c_before_the_stream_opened_is_no_success(self):
+        with python_peer("sse_server.py") as peer:
+            process = subprocess.Popen([WSPROBE, "sse", peer.url + "silent", "--connect-timeout", "20s"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.assertEqual(peer._read_line(10), "silent request")  # the request is in, unanswered
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=10)
+        self.assertEqual(process.returncode, 3)
+        self.assertIn(b"interrupted before the stream opened", stderr)
 
     def test_a_stream_that_never_opens_ends_at_once_unless_retries_are_asked_for(self):
         started = time.monotonic()

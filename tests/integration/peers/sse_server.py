@@ -11,7 +11,8 @@ Paths (query parameters in brackets):
   /gzip                                 gzip-encoded events, flushed one by one, no Cache-Control
   /redirect                             302 to /events?n=2
   /big-comment[?size=N]                 a comment line of N bytes (1 MB), then two events
-  /silent                               reads the request and never answers (for 30 s)
+  /silent                               reads the request, prints 'silent request' on stdout, and
+                                        never answers (for 30 s)
 """
 import sys
 import time
@@ -83,6 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             self.write(":" + "c" * int(query.get("size", 1_000_000)) + "\n")
             self.write("data: one\n\ndata: two\n\n")
         elif parts[0] == "silent":
+            print("silent request", flush=True)
             time.sleep(30)
         elif parts[0] == "redirect":
             self.start(status=302, content_type="none", extra=[("Location", "/events?n=2")])
