@@ -2,11 +2,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "base/errors.h"
+#include "cli/usage_errors.h"
 #include "cmd/subcommands.h"
 #include "base/escape.h"
 #include "version.h"
@@ -28,11 +32,24 @@ std::string subcommand_footer() {
   return text;
 }
 
-int report(const std::string& what, const std::string& hint) {
+// The error line, then the hint line, which always ends with where to read more.
+void report(const std::string& what, const std::string& hint, std::string_view command) {
+  const std::string help = command.empty() ? "see 'wsprobe --help'" : fmt::format("see 'wsprobe {} --help'", command);
   // Messages may quote the peer (an sse Content-Type, a rule's detail): one plain line each.
   fmt::print(stderr, "wsprobe: error: {}\n", wsprobe::made_safe_for_terminal(what));
-  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", wsprobe::made_safe_for_terminal(hint));
-  return 0;
+  fmt::print(stderr, "hint: {}\n", wsprobe::made_safe_for_terminal(hint.empty() ? help : hint + "; " + help));
+}
+
+// A first word that is no subcommand: suggest the one meant, before CLI11 calls it an
+// unexpected argument.
+std::optional<std::string> mistyped_subcommand(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  std::vector<std::string_view> names;
+  for (const auto& sub : wsprobe::cmd::subcommands()) names.push_back(sub.name);
+  const std::string_view word = argv[1];
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  const auto near = wsprobe::cli::closest(word, names);
+  return fmt::format("'{}' is not a subcommand{}", word, near ? "; did you mean " + *near + "?" : "");
 }
 
 }  // namespace
@@ -53,6 +70,10 @@ int main(int argc, char** argv) {
     runs.emplace(sub.name, sub.setup(*command));
   }
 
+  if (const auto mistyped = mistyped_subcommand(argc, argv)) {
+    report(*mistyped, "", "");
+    return wsprobe::exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -62,21 +83,23 @@ int main(int argc, char** argv) {
     std::puts(version.what());
     return wsprobe::exit_ok;
   } catch (const CLI::ParseError& error) {
-    report(error.what(), "see 'wsprobe --help'");
+    const CLI::App* command = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
+    report(wsprobe::cli::usage_error_text(error, *command), "", command == &app ? "" : command->get_name());
     return wsprobe::exit_usage;
   }
 
   if (app.get_subcommands().empty()) {
-    report("a subcommand is required", "see 'wsprobe --help'");
+    report("a subcommand is required", "", "");
     return wsprobe::exit_usage;
   }
+  const std::string command = app.get_subcommands().front()->get_name();
   try {
-    return runs.at(app.get_subcommands().front()->get_name())();
+    return runs.at(command)();
   } catch (const wsprobe::Error& failure) {
-    report(failure.what(), failure.hint());
+    report(failure.what(), failure.hint(), command);
     return wsprobe::exit_code_for(failure.kind());
   } catch (const std::invalid_argument& bad_input) {  // the codec refusing our own command-line input
-    report(bad_input.what(), "");
+    report(bad_input.what(), "", command);
     return wsprobe::exit_usage;
   }
 }

@@ -160,6 +160,14 @@ Error CurlEasy::connect_failure(CURLcode code, const std::string& target) const 
                ? "pass the proxy's CA with --proxy-cacert FILE, or skip its verification with --proxy-insecure"
                : "pass the server's CA with --cacert FILE, or skip verification with -k";
   }
+  // OpenSSL's words for a peer that answered the ClientHello with something else, as a
+  // plain HTTP or WebSocket server does.
+  if (code == CURLE_SSL_CONNECT_ERROR && why.find("wrong version number") != std::string::npos) {
+    const bool websocket = target.starts_with("wss://");
+    return Error(ErrorKind::connect,
+                 "could not connect to " + target + ": the server does not speak TLS on this port (" + why + ")",
+                 websocket ? "for a plain server use ws:// instead of wss://" : "for a plain server use http:// instead of https://");
+  }
   return Error(ErrorKind::connect, "could not connect to " + target + " (" + why + ")", hint);
 }
 

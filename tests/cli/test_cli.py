@@ -50,6 +50,31 @@ class Cli(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
         self.assertTrue(result.stderr.startswith("wsprobe: error: --deflate: "), result.stderr)
 
+    def test_usage_errors_speak_plainly_and_point_to_the_commands_help(self):
+        cases = {
+            ("handshak", "ws://127.0.0.1:9/"): ("'handshak' is not a subcommand; did you mean handshake?", ""),
+            ("conect", "ws://127.0.0.1:9/"): ("'conect' is not a subcommand; did you mean connect?", ""),
+            ("heartbeat", "ws://127.0.0.1:9/", "--count", "abc"): ("--count: 'abc' is not a whole number", "heartbeat"),
+            ("connect", "ws://127.0.0.1:9/", "--binary-as", "foo"):
+                ("--binary-as: 'foo' is not one of base64, hex, raw, text", "connect"),
+            ("check", "--list", "--profile", "sometimes"): ("--profile: 'sometimes' is not one of auto, echo, no-echo", "check"),
+            ("check", "--list", "--jobs", "0"): ("--jobs: '0' is not a whole number from 1 to 256", "check"),
+            ("connect", "ws://127.0.0.1:9/", "--max-mesage-size", "1"):
+                ("unknown option --max-mesage-size; did you mean --max-message-size?", "connect"),
+            ("connect", "ws://127.0.0.1:9/", "-H"): ("--header needs a value", "connect"),
+            ("connect",): ("a URL is required", "connect"),
+            ("connect", "ws://127.0.0.1:9/", "extra"): ("unexpected argument 'extra'", "connect"),
+        }
+        for args, (message, command) in cases.items():
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual(result.returncode, 2)
+                error, hint = result.stderr.splitlines()
+                self.assertEqual(error, "wsprobe: error: " + message)
+                self.assertTrue(hint.endswith(f"see 'wsprobe {command + ' ' if command else ''}--help'"), hint)
+                # No CLI11 internals.
+                self.assertNotRegex(result.stderr, r"Could not convert|FAILED|->|not in \{|required TEXT")
+
     def test_readme_table_and_man_page_match_help(self):
         table = run("--help").stdout.split("Subcommands:\n", 1)[1].split("\n\n", 1)[0]
         help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", table, re.M)

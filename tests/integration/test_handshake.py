@@ -107,6 +107,14 @@ class AgainstPythonWebsockets(unittest.TestCase):
 
 
 class AgainstWsprobeServe(unittest.TestCase):
+    def test_wss_to_a_plain_server_says_so_and_suggests_ws(self):
+        with serve() as server:
+            result = run_wsprobe("handshake", server.url.replace("ws://", "wss://"))
+        self.assertEqual(result.returncode, 3)
+        error, hint = result.stderr.splitlines()
+        self.assertIn("the server does not speak TLS on this port", error)
+        self.assertTrue(hint.startswith("hint: for a plain server use ws:// instead of wss://"), hint)
+
     def test_valid_upgrade_with_subprotocol_and_clean_close(self):
         with serve("--subprotocol", "chat") as server:
             result, report = handshake_json(server.url + "room?id=1", "-s", "v2.chat", "-s", "chat")
