@@ -52,6 +52,25 @@ std::optional<std::string> mistyped_subcommand(int argc, char** argv) {
   return fmt::format("'{}' is not a subcommand{}", word, near ? "; did you mean " + *near + "?" : "");
 }
 
+// The arguments with each earlier option name of the chosen subcommand replaced by its
+// current one ("--count 3" and "--count=3" alike), so that both reach the same option.
+std::vector<std::string> with_current_option_names(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() < 2) return args;
+  for (std::size_t at = 2; at < args.size() && args[at] != "--"; ++at) {
+    for (const auto& rename : wsprobe::cmd::earlier_option_names()) {
+      if (rename.subcommand != args[1]) continue;
+      const std::string& arg = args[at];
+      if (arg == rename.earlier) {
+        args[at] = rename.current;
+      } else if (arg.starts_with(rename.earlier) && arg[rename.earlier.size()] == '=') {
+        args[at] = std::string(rename.current) + arg.substr(rename.earlier.size());
+      }
+    }
+  }
+  return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +94,11 @@ int main(int argc, char** argv) {
     return wsprobe::exit_usage;
   }
   try {
-    app.parse(argc, argv);
+    // CLI11 wants the arguments after the program name, last first.
+    std::vector<std::string> args = with_current_option_names(argc, argv);
+    args.erase(args.begin());
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
   } catch (const CLI::CallForHelp&) {
     std::fputs(app.help().c_str(), stdout);
     return wsprobe::exit_ok;

@@ -18,7 +18,7 @@ struct HeartbeatOptions {
   cli::ClientOptions client;
   cli::OutputOptions output;
   session::HeartbeatSettings settings;
-  std::optional<Milliseconds> pong_timeout, dead_after, max;
+  std::optional<Milliseconds> pong_timeout, dead_after;
 };
 
 int run_heartbeat(HeartbeatOptions options) {
@@ -26,10 +26,6 @@ int run_heartbeat(HeartbeatOptions options) {
   if (settings.interval.count() <= 0) throw usage_error("--interval must be longer than 0ms");
   settings.pong_timeout = options.pong_timeout.value_or(settings.interval);
   settings.dead_after = options.dead_after.value_or(2 * settings.interval);
-  if (options.max) {
-    if (!settings.idle) throw usage_error("--max goes with --idle; use --duration to bound pings");
-    settings.duration = options.max;
-  }
   settings.deadline = command_deadline(options.client, net::Clock::now());
 
   const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
@@ -63,17 +59,17 @@ cli::Run setup_heartbeat(CLI::App& app) {
                            "a ping without a pong this long is lost (default: --interval)");
   cli::add_duration_option(app, "--dead-after", options->dead_after,
                            "nothing received for this long: the peer is dead (default: 2 intervals)");
-  app.add_option("--count", options->settings.count, "send N pings, then close");
-  cli::add_duration_option(app, "--duration", options->settings.duration, "run this long, then close");
+  app.add_option("--pings", options->settings.count, "send N pings, then close");
+  cli::add_duration_option(app, "--duration", options->settings.duration,
+                           "run this long, then close (with --idle: the longest wait)");
   app.add_flag("--idle", options->settings.idle, "send nothing: how long does a quiet connection live?");
-  cli::add_duration_option(app, "--max", options->max, "with --idle: give up waiting after this long");
   app.footer(
       "Ctrl-C closes with 1001 (going away), as a browser leaving the page, then prints the summary.\n"
       "\n"
       "Examples:\n"
-      "  wsprobe heartbeat ws://127.0.0.1:9001/ --interval 1s --count 10\n"
+      "  wsprobe heartbeat ws://127.0.0.1:9001/ --interval 1s --pings 10\n"
       "  wsprobe heartbeat wss://api.example/ws --interval 5s --json\n"
-      "  wsprobe heartbeat wss://api.example/ws --idle --max 5m   # who cuts quiet connections, and when\n");
+      "  wsprobe heartbeat wss://api.example/ws --idle --duration 5m   # who cuts quiet connections, and when\n");
   return [options] { return run_heartbeat(*options); };
 }
 

@@ -24,7 +24,6 @@ struct ReconnectOptions {
 int run_reconnect(ReconnectOptions options) {
   session::ReconnectSettings& settings = options.settings;
   settings.policy.exponential = options.backoff == "exponential";
-  if (settings.policy.max_retries == 0) throw usage_error("--max-retries must be at least 1");
   if (settings.policy.jitter < 0 || settings.policy.jitter > 1) throw usage_error("--jitter takes 0 to 1");
   for (const std::string& text : options.send) settings.send_on_open.emplace_back(codec::Opcode::text, codec::Bytes(text.begin(), text.end()));
   settings.deadline = command_deadline(options.client, net::Clock::now());
@@ -42,7 +41,10 @@ int run_reconnect(ReconnectOptions options) {
       *reporter, net::stop_requested_on_signal());
   // After the summary, why the exit status is not 0, on stderr.
   if (summary.end == session::ReconnectEnd::gave_up) {
-    throw Error(ErrorKind::refused, fmt::format("gave up after {} failed attempts in a row", settings.policy.max_retries));
+    // As sse: never connected is could-not-connect (3); losing a connection that worked is 1.
+    throw Error(summary.opens == 0 ? ErrorKind::connect : ErrorKind::refused,
+                fmt::format("gave up after {} retries ({} failed attempts in a row)", settings.policy.max_retries,
+                            settings.policy.max_retries + 1));
   }
   if (summary.end == session::ReconnectEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
   return exit_ok;
@@ -56,7 +58,8 @@ cli::Run setup_reconnect(CLI::App& app) {
   cli::add_output_options(app, options->output);
   session::ReconnectPolicySettings& policy = options->settings.policy;
   cli::add_duration_option(app, "--retry-interval", policy.retry_interval, "wait before each reconnect");
-  app.add_option("--max-retries", policy.max_retries, "give up after N failed attempts in a row (exit 1)")
+  app.add_option("--max-retries", policy.max_retries,
+                 "retry at most N times in a row, then give up (exit 1; 3 when no connection ever opened)")
       ->capture_default_str();
   app.add_option("--backoff", options->backoff, "fixed, or exponential (doubling up to --max-interval)")
       ->check(CLI::IsMember({"fixed", "exponential"}))

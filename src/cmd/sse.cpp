@@ -53,11 +53,12 @@ cli::Run setup_sse(CLI::App& app) {
   app.add_flag("--show-comments", options->output.show_comments, "show comment lines (keep-alives)");
   app.add_flag("--http2", options->http2, "insist on HTTP/2 (fail when the server speaks HTTP/1.1)");
   app.add_option("--last-event-id", options->last_event_id, "send this Last-Event-ID from the first request on");
-  app.add_option("--max-retries", options->max_retries, "reconnect at most N times, then give up (exit 1)");
+  app.add_option("--max-retries", options->max_retries,
+                 "retry at most N times in a row, then give up (exit 1; 3 when no stream ever opened)");
   app.add_option("--max-events", options->max_events, "stop after N events (exit 0)");
   cli::add_duration_option(app, "--duration", options->duration, "stop after this long (exit 0)");
-  cli::add_duration_option(app, "--reconnect-time", options->reconnect_time,
-                           "reconnection time until the server sends retry:");
+  cli::add_duration_option(app, "--retry-interval", options->reconnect_time,
+                           "wait before each reconnection, until the server sends retry: (default 3s)");
   cli::add_size_option(app, "--max-event-size", options->max_event_size, "largest event accepted (default 16MiB)");
   app.footer(
       "Examples:\n"

@@ -20,4 +20,14 @@ std::span<const Subcommand> subcommands() {
   return table;
 }
 
+std::span<const EarlierOptionName> earlier_option_names() {
+  static constexpr std::array table = {
+      // connect's --count counts messages received; heartbeat's counted pings sent.
+      EarlierOptionName{"heartbeat", "--count", "--pings"},
+      EarlierOptionName{"heartbeat", "--max", "--duration"},
+      EarlierOptionName{"sse", "--reconnect-time", "--retry-interval"},
+  };
+  return table;
+}
+
 }  // namespace wsprobe::cmd

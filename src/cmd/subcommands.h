@@ -16,4 +16,14 @@ struct Subcommand {
 
 std::span<const Subcommand> subcommands();
 
+// An option that was renamed so that one name means one thing in every subcommand.
+// The earlier name keeps working (main rewrites it before parsing) but is in no help.
+struct EarlierOptionName {
+  std::string_view subcommand;
+  std::string_view earlier;
+  std::string_view current;
+};
+
+std::span<const EarlierOptionName> earlier_option_names();
+
 }  // namespace wsprobe::cmd

@@ -17,7 +17,7 @@ std::chrono::milliseconds ReconnectPolicy::delay(double random) const {
 
 std::optional<std::chrono::milliseconds> ReconnectPolicy::failed(double random) {
   ++failures_in_a_row_;
-  if (failures_in_a_row_ >= settings_.max_retries) return std::nullopt;
+  if (failures_in_a_row_ > settings_.max_retries) return std::nullopt;  // N retries: N + 1 attempts
   return delay(random);
 }
 

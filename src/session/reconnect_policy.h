@@ -10,7 +10,7 @@ namespace wsprobe::session {
 
 struct ReconnectPolicySettings {
   std::chrono::milliseconds retry_interval{5000};
-  std::uint64_t max_retries = 10;  // failed attempts in a row before giving up
+  std::uint64_t max_retries = 10;  // retries after failed attempts in a row: N + 1 attempts, then give up
   bool exponential = false;        // double the delay after each failure in a row
   std::chrono::milliseconds max_interval{60000};
   double jitter = 0;  // 0..1: each delay is drawn from [delay * (1 - jitter), delay]

@@ -54,7 +54,7 @@ class Cli(unittest.TestCase):
         cases = {
             ("handshak", "ws://127.0.0.1:9/"): ("'handshak' is not a subcommand; did you mean handshake?", ""),
             ("conect", "ws://127.0.0.1:9/"): ("'conect' is not a subcommand; did you mean connect?", ""),
-            ("heartbeat", "ws://127.0.0.1:9/", "--count", "abc"): ("--count: 'abc' is not a whole number", "heartbeat"),
+            ("heartbeat", "ws://127.0.0.1:9/", "--pings", "abc"): ("--pings: 'abc' is not a whole number", "heartbeat"),
             ("connect", "ws://127.0.0.1:9/", "--binary-as", "foo"):
                 ("--binary-as: 'foo' is not one of base64, hex, raw, text", "connect"),
             ("check", "--list", "--profile", "sometimes"): ("--profile: 'sometimes' is not one of auto, echo, no-echo", "check"),
@@ -74,6 +74,25 @@ class Cli(unittest.TestCase):
                 self.assertTrue(hint.endswith(f"see 'wsprobe {command + ' ' if command else ''}--help'"), hint)
                 # No CLI11 internals.
                 self.assertNotRegex(result.stderr, r"Could not convert|FAILED|->|not in \{|required TEXT")
+
+    def test_an_option_means_one_thing_and_earlier_names_still_work_unlisted(self):
+        # heartbeat --count became --pings (connect's --count counts messages received),
+        # heartbeat --max became --duration, sse --reconnect-time became --retry-interval.
+        for command, new, old in (("heartbeat", "--pings", "--count"), ("heartbeat", "--duration", "--max"),
+                                  ("sse", "--retry-interval", "--reconnect-time")):
+            with self.subTest(old=old):
+                shown = run(command, "--help").stdout
+                self.assertIn(new, shown)
+                self.assertNotRegex(shown, re.escape(old) + r"\b(?!-)")
+                url = "http://127.0.0.1:9/" if command == "sse" else "ws://127.0.0.1:9/"
+                # A bad value is reported under the current name...
+                result = run(command, url, old, "bad")
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(new, result.stderr.splitlines()[0])
+                # ...and a good one is taken, in both spellings: the run gets as far as connecting.
+                for spelling in ((old, "2"), (old + "=2",)) if old == "--count" else ((old, "1s"), (old + "=1s",)):
+                    result = run(command, url, *spelling)
+                    self.assertEqual(result.returncode, 3, result.stderr)
 
     def test_readme_table_and_man_page_match_help(self):
         table = run("--help").stdout.split("Subcommands:\n", 1)[1].split("\n\n", 1)[0]

@@ -184,7 +184,8 @@ class BrokenServers(unittest.TestCase):
         self.assertEqual(of_type(lines, "message")[0]["data"], "bye")
         close, = of_type(lines, "close")
         self.assertEqual((close["event_code"], close["was_clean"], close["tcp"]), (1006, False, "closed_by_server"))
-        self.assertEqual(result.stderr, "wsprobe: error: the connection did not close cleanly (CloseEvent code 1006)\n")
+        self.assertEqual(result.stderr, "wsprobe: error: the connection did not close cleanly (CloseEvent code 1006)\n"
+                                        "hint: see 'wsprobe connect --help'\n")
 
     def test_a_refused_upgrade_is_an_error(self):
         with serve() as server:

@@ -41,7 +41,7 @@ def run_until_then(args, wait_for, act):
 class Heartbeat(unittest.TestCase):
     def test_round_trips_include_the_servers_pong_delay(self):
         with serve("--pong-delay", "200ms") as server:
-            result = run_wsprobe("heartbeat", server.url, "--interval", "300ms", "--count", "5", "--json")
+            result = run_wsprobe("heartbeat", server.url, "--interval", "300ms", "--pings", "5", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
         rtts = [pong["rtt_ms"] for pong in of_type(lines, "pong")]
@@ -62,7 +62,7 @@ class Heartbeat(unittest.TestCase):
         dead, = of_type(lines, "dead")
         self.assertGreaterEqual(dead["silent_ms"], 200)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "peer_dead")
-        self.assertEqual(result.stderr, "wsprobe: error: the peer is dead\n")
+        self.assertEqual(result.stderr, "wsprobe: error: the peer is dead\nhint: see 'wsprobe heartbeat --help'\n")
         summary, = of_type(lines, "summary")
         self.assertEqual((summary["rtt_ms"]["samples"], summary["rtt_ms"]["p50"]), (0, None))
 
@@ -78,7 +78,7 @@ class Heartbeat(unittest.TestCase):
     def test_a_server_that_breaks_a_rule_fails_the_run(self):
         from support import python_peer
         with python_peer("bad_server.py", "frames", "c10141") as peer:
-            result = run_wsprobe("heartbeat", peer.url, "--interval", "100ms", "--count", "3", "--json")
+            result = run_wsprobe("heartbeat", peer.url, "--interval", "100ms", "--pings", "3", "--json")
         self.assertEqual(result.returncode, 1)
         close, = of_type(json_lines(result), "close")
         self.assertEqual(close["event_code"], 1006)
@@ -101,7 +101,7 @@ class Heartbeat(unittest.TestCase):
     def test_a_suspended_wsprobe_does_not_blame_the_peer(self):
         # Stopped for five intervals with no ping out: the silence is ours, and the peer
         # answers the ping that follows.
-        lines = self.suspended((), ("--interval", "100ms", "--count", "6"), 0, 0.5)
+        lines = self.suspended((), ("--interval", "100ms", "--pings", "6"), 0, 0.5)
         summary = lines[-1]
         self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 6, 6, 0))
         # Missed slots are not caught up in a burst (gaps near 0 ms): the pings keep their
@@ -113,7 +113,7 @@ class Heartbeat(unittest.TestCase):
     def test_a_pong_that_came_while_wsprobe_was_suspended_is_read_first(self):
         # The second ping leaves 600 ms after the first and its pong comes 400 ms later:
         # stopped 300 ms after the first pong, wsprobe sleeps through that pong's arrival.
-        summary = self.suspended(("--pong-delay", "400ms"), ("--interval", "600ms", "--count", "3"), 0.3, 1.5)[-1]
+        summary = self.suspended(("--pong-delay", "400ms"), ("--interval", "600ms", "--pings", "3"), 0.3, 1.5)[-1]
         self.assertEqual((summary["end"], summary["sent"], summary["answered"], summary["lost"]), ("count", 3, 3, 0))
 
     def test_a_zero_ping_interval_is_a_usage_error(self):
@@ -125,7 +125,7 @@ class Heartbeat(unittest.TestCase):
 class IdleTimeoutDiscovery(unittest.TestCase):
     def idle(self, *serve_args, max_="5s"):
         with serve(*serve_args) as server:
-            result = run_wsprobe("heartbeat", server.url, "--idle", "--max", max_, "--json")
+            result = run_wsprobe("heartbeat", server.url, "--idle", "--duration", max_, "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         summary, = of_type(json_lines(result), "summary")
         return summary
@@ -171,14 +171,14 @@ class ThroughAnNginxProxy(unittest.TestCase):
         return summary
 
     def test_an_idle_cut_by_the_proxy_is_a_fin_without_a_close(self):
-        summary = self.through_nginx((), "--idle", "--max", "5s")
+        summary = self.through_nginx((), "--idle", "--duration", "5s")
         self.assertAlmostEqual(summary["lived_ms"], 1000, delta=50)
         closed = summary["closed"]
         self.assertEqual((closed["by_server"], closed["close_frame"], closed["tcp"]), (True, False, "fin"))
         self.assertEqual(summary["server_pings"], 0)
 
     def test_the_servers_pings_keep_the_proxy_from_cutting(self):
-        summary = self.through_nginx(("--ping-interval", "300ms"), "--idle", "--max", "2s")
+        summary = self.through_nginx(("--ping-interval", "300ms"), "--idle", "--duration", "2s")
         self.assertEqual(summary["end"], "duration")
         self.assertGreaterEqual(summary["server_pings"], 5)
 
@@ -196,7 +196,7 @@ class Reconnect(unittest.TestCase):
 
     def test_refusals_count_and_a_success_opens(self):
         with serve("--refuse-first", "2", "--drop-after", "300ms") as server:
-            result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--max-retries", "3",
+            result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--max-retries", "2",
                                  "--duration", "1500ms", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
@@ -209,15 +209,20 @@ class Reconnect(unittest.TestCase):
         self.assertEqual(summary["disconnects"]["dropped"], len(closed))
         self.assertAlmostEqual(summary["recovery_mean_ms"], 100, delta=40)
 
-    def test_gives_up_after_exactly_max_retries_failures_in_a_row(self):
+    def test_gives_up_after_exactly_max_retries_retries(self):
+        # --max-retries N is N retries after the first attempt, in reconnect as in sse.
         with serve("--refuse-first", "100") as server:
-            result = run_wsprobe("reconnect", server.url, "--retry-interval", "50ms", "--max-retries", "4", "--json")
-        self.assertEqual(result.returncode, 1)
+            result = run_wsprobe("reconnect", server.url, "--retry-interval", "50ms", "--max-retries", "3", "--json")
+        self.assertEqual(result.returncode, 3)  # never connected: as sse, could not connect
         lines = json_lines(result)
         self.assertEqual(len(of_type(lines, "attempt")), 4)
         self.assertEqual(of_type(lines, "failed")[-1]["retry_in_ms"], None)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "gave_up")
-        self.assertEqual(result.stderr, "wsprobe: error: gave up after 4 failed attempts in a row\n")
+        self.assertEqual(result.stderr.splitlines()[0], "wsprobe: error: gave up after 3 retries (4 failed attempts in a row)")
+        sse = run_wsprobe("sse", f"http://127.0.0.1:{free_port()}/", "--max-retries", "3", "--retry-interval", "10ms",
+                          "--json")
+        self.assertEqual(sse.returncode, 3)
+        self.assertEqual(len(of_type(json_lines(sse), "reconnect")), 3)  # 4 attempts there too
 
     def test_close_after_is_a_cause_and_subscriptions_are_renewed(self):
         with serve("--close-after", "200ms", "4000") as server:

@@ -46,7 +46,7 @@ class SseClient(unittest.TestCase):
         self.assertEqual((end["type"], end["reason"], end["events"], end["exit_code"]), ("end", "max_events", 3, 0))
 
     def test_reconnects_after_the_body_ends_with_last_event_id(self):
-        result = self.sse("events?n=2", "--max-retries", "1", "--reconnect-time", "100ms", "--json")
+        result = self.sse("events?n=2", "--max-retries", "1", "--retry-interval", "100ms", "--json")
         self.assertEqual(result.returncode, 1)  # gave up after one reconnection
         lines = json_lines(result)
         self.assertEqual([e["id"] for e in of_type(lines, "event")], ["1", "2", "3", "4"])
@@ -73,7 +73,7 @@ class SseClient(unittest.TestCase):
     def test_status_other_than_200_fails_for_good(self):
         for status in ("404", "500", "503"):
             with self.subTest(status=status):
-                result = self.sse("status/" + status, "--reconnect-time", "100ms", "--json")
+                result = self.sse("status/" + status, "--retry-interval", "100ms", "--json")
                 self.assertEqual(result.returncode, 1)
                 lines = json_lines(result)
                 self.assertEqual(of_type(lines, "reconnect"), [])
@@ -85,7 +85,7 @@ class SseClient(unittest.TestCase):
     def test_204_ends_without_reconnecting(self):
         result = self.sse("status/204", "--json")
         self.assertEqual(result.returncode, 1)  # no event came first
-        result = self.sse("then-204", "--reconnect-time", "100ms", "--json")
+        result = self.sse("then-204", "--retry-interval", "100ms", "--json")
         self.assertEqual(result.returncode, 0, result.stdout)  # a planned end after two events
         lines = json_lines(result)
         self.assertEqual(len(of_type(lines, "event")), 2)
@@ -96,7 +96,7 @@ class SseClient(unittest.TestCase):
                             ("text/event-stream;charset=utf-8", 0), ("TEXT/Event-Stream", 0)):
             with self.subTest(content_type=value):
                 query = f"type?value={value}" if value else "type"
-                result = self.sse(query, "--max-events", "1", "--reconnect-time", "100ms")
+                result = self.sse(query, "--max-events", "1", "--retry-interval", "100ms")
                 self.assertEqual(result.returncode, code, result.stdout + result.stderr)
         result = self.sse("type?value=text/event-stream;charset=windows-1252", "--max-events", "1", "--json")
         self.assertIn("sse.charset", [w["id"] for w in of_type(json_lines(result), "warning")])
@@ -261,7 +261,7 @@ class SseBadInput(unittest.TestCase):
 
     def test_a_closed_port_gives_up_as_could_not_connect(self):
         result = run_wsprobe("sse", f"http://127.0.0.1:{free_port()}/", "--max-retries", "1",
-                             "--reconnect-time", "50ms", "--json")
+                             "--retry-interval", "50ms", "--json")
         self.assertEqual(result.returncode, 3)
         errors = of_type(json_lines(result), "error")
         self.assertIn("connection failed", errors[0]["message"])

@@ -78,7 +78,7 @@ class ThroughAnHttpsProxy(unittest.TestCase):
             env = {name: value for name, value in os.environ.items() if name.lower() != "no_proxy"}
             echoed = run_wsprobe("connect", server.url, "--proxy", proxy_url, "--proxy-cacert", self.cert,
                                  "--send", "through the tunnel", "--wait", "1s", "--json", env=env)
-            pinged = run_wsprobe("heartbeat", server.url, "--proxy-insecure", "--interval", "50ms", "--count", "3",
+            pinged = run_wsprobe("heartbeat", server.url, "--proxy-insecure", "--interval", "50ms", "--pings", "3",
                                  "--json", env={**env, "http_proxy": proxy_url})
             unverified = run_wsprobe("handshake", server.url, "--proxy", proxy_url, env=env)
             connects = proxy.log().count("CONNECT 127.0.0.1:%d" % server.port)

@@ -31,7 +31,7 @@ class FramesWithThe101(unittest.TestCase):
 
     def test_heartbeat_and_reconnect_read_a_pong_that_came_with_the_101(self):
         with python_peer("bad_server.py", "frames", "8a0178") as peer:
-            heartbeat = run_wsprobe("heartbeat", peer.url, "--count", "1", "--interval", "50ms", "--json")
+            heartbeat = run_wsprobe("heartbeat", peer.url, "--pings", "1", "--interval", "50ms", "--json")
             reconnect = run_wsprobe("reconnect", peer.url, "--duration", "300ms", "--heartbeat", "100ms", "--json")
         self.assertIn(heartbeat.returncode, (0, 1), heartbeat.stderr)  # no signal: the peer answers no pings
         unmatched, = [line for line in json_lines(heartbeat) if line["type"] == "unmatched_pong"]
@@ -41,7 +41,7 @@ class FramesWithThe101(unittest.TestCase):
 
     def test_heartbeat_with_a_pong_in_the_101_segment_against_a_server_that_answers(self):
         with serve() as server:
-            result = run_wsprobe("heartbeat", server.url, "--count", "2", "--interval", "50ms")
+            result = run_wsprobe("heartbeat", server.url, "--pings", "2", "--interval", "50ms")
         self.assertEqual(result.returncode, 0, result.stderr)
 
 
@@ -216,7 +216,7 @@ class Pongs(unittest.TestCase):
 
     def test_heartbeat_names_the_rule_of_a_lost_ping(self):
         with python_peer("bad_server.py", "accept-any") as silent:
-            result = run_wsprobe("heartbeat", silent.url, "--count", "1", "--interval", "100ms", "--json")
+            result = run_wsprobe("heartbeat", silent.url, "--pings", "1", "--interval", "100ms", "--json")
         self.assertEqual(result.returncode, 1)
         lost, = [line for line in json_lines(result) if line["type"] == "lost"]
         self.assertEqual(lost["violation"]["rule"], "pong.missing")

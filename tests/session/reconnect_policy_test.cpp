@@ -7,15 +7,18 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(ReconnectPolicy, FixedIntervalGivesUpAfterMaxFailuresInARow) {
-  ReconnectPolicy policy({.retry_interval = milliseconds(5000), .max_retries = 3});
+// --max-retries N means N retries, as in sse: N + 1 attempts in a row, then give up.
+TEST(ReconnectPolicy, FixedIntervalGivesUpAfterMaxRetries) {
+  ReconnectPolicy policy({.retry_interval = milliseconds(5000), .max_retries = 2});
   EXPECT_EQ(policy.failed(0), milliseconds(5000));
   EXPECT_EQ(policy.failed(0), milliseconds(5000));
-  EXPECT_EQ(policy.failed(0), std::nullopt) << "the third failure in a row gives up";
+  EXPECT_EQ(policy.failed(0), std::nullopt) << "the third failure in a row is past 2 retries";
+  ReconnectPolicy none({.retry_interval = milliseconds(5000), .max_retries = 0});
+  EXPECT_EQ(none.failed(0), std::nullopt) << "no retry at all";
 }
 
 TEST(ReconnectPolicy, ASuccessfulOpenResetsTheCount) {
-  ReconnectPolicy policy({.retry_interval = milliseconds(100), .max_retries = 2});
+  ReconnectPolicy policy({.retry_interval = milliseconds(100), .max_retries = 1});
   EXPECT_TRUE(policy.failed(0));
   policy.opened();
   EXPECT_EQ(policy.failures_in_a_row(), 0u);
