@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "cli/options.h"
 #include "cli/usage_errors.h"
 #include "cmd/subcommands.h"
 #include "base/escape.h"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
     // Subcommands have their own table in the footer; an empty group keeps CLI11's out of the help.
     command->group("");
     runs.emplace(sub.name, sub.setup(*command));
+    wsprobe::cli::refuse_negative_counts(*command);
   }
 
   if (const auto mistyped = mistyped_subcommand(argc, argv)) {

@@ -107,4 +107,13 @@ void add_strict_option(CLI::App& app, bool& strict) {
   app.add_flag("--strict", strict, "a missed SHOULD fails too (exit 1), not only a broken MUST");
 }
 
+void refuse_negative_counts(CLI::App& command) {
+  const CLI::Validator no_sign(
+      [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is not a whole number of 0 or more" : ""; },
+      "");
+  for (CLI::Option* option : command.get_options()) {
+    if (option->get_type_name() == "UINT") option->check(no_sign);
+  }
+}
+
 }  // namespace wsprobe::cli

@@ -52,4 +52,8 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& name, std::op
 CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::uint64_t& target,
                              const std::string& description);
 
+// CLI11 reads "-1" into an unsigned option as a huge number; refuse a sign on every
+// option of `command` whose type is unsigned (UINT), so counts stay counts.
+void refuse_negative_counts(CLI::App& command);
+
 }  // namespace wsprobe::cli

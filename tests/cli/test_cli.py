@@ -57,6 +57,10 @@ class Cli(unittest.TestCase):
             ("heartbeat", "ws://127.0.0.1:9/", "--pings", "abc"): ("--pings: 'abc' is not a whole number", "heartbeat"),
             ("connect", "ws://127.0.0.1:9/", "--binary-as", "foo"):
                 ("--binary-as: 'foo' is not one of base64, hex, raw, text", "connect"),
+            # CLI11 would read -1 into an unsigned count as 18446744073709551615.
+            ("connect", "ws://127.0.0.1:9/", "--count", "-1"): ("--count: '-1' is not a whole number of 0 or more", "connect"),
+            ("reconnect", "ws://127.0.0.1:9/", "--max-retries=-2"):
+                ("--max-retries: '-2' is not a whole number of 0 or more", "reconnect"),
             ("check", "--list", "--profile", "sometimes"): ("--profile: 'sometimes' is not one of auto, echo, no-echo", "check"),
             ("check", "--list", "--jobs", "0"): ("--jobs: '0' is not a whole number from 1 to 256", "check"),
             ("connect", "ws://127.0.0.1:9/", "--max-mesage-size", "1"):
