@@ -12,6 +12,7 @@
 #include "base/errors.h"
 #include "cli/options.h"
 #include "cli/usage_errors.h"
+#include "output/json_lines.h"
 #include "cmd/subcommands.h"
 #include "base/escape.h"
 #include "version.h"
@@ -33,12 +34,27 @@ std::string subcommand_footer() {
   return text;
 }
 
-// The error line, then the hint line, which always ends with where to read more.
-void report(const std::string& what, const std::string& hint, std::string_view command) {
+// --json anywhere among the arguments: an error still ends the output with a summary.
+bool json_asked(int argc, char** argv) {
+  for (int at = 1; at < argc && std::string_view(argv[at]) != "--"; ++at) {
+    if (std::string_view(argv[at]) == "--json") return true;
+  }
+  return false;
+}
+
+// The error line, then the hint line, which always ends with where to read more; with
+// --json, the summary too, unless the command printed its own. Returns the exit code.
+int fail(const std::string& what, const std::string& hint, std::string_view command, wsprobe::ErrorKind kind,
+         bool json) {
   const std::string help = command.empty() ? "see 'wsprobe --help'" : fmt::format("see 'wsprobe {} --help'", command);
   // Messages may quote the peer (an sse Content-Type, a rule's detail): one plain line each.
   fmt::print(stderr, "wsprobe: error: {}\n", wsprobe::made_safe_for_terminal(what));
   fmt::print(stderr, "hint: {}\n", wsprobe::made_safe_for_terminal(hint.empty() ? help : hint + "; " + help));
+  if (json && !wsprobe::output::json_summary_begun()) {
+    auto summary = wsprobe::output::json_summary(command, wsprobe::output::run_end("", wsprobe::Error(kind, what)));
+    wsprobe::output::emit_json_line(summary, stdout);
+  }
+  return wsprobe::exit_code_for(kind);
 }
 
 // A first word that is no subcommand: suggest the one meant, before CLI11 calls it an
@@ -91,9 +107,9 @@ int main(int argc, char** argv) {
     wsprobe::cli::refuse_negative_counts(*command);
   }
 
+  const bool json = json_asked(argc, argv);
   if (const auto mistyped = mistyped_subcommand(argc, argv)) {
-    report(*mistyped, "", "");
-    return wsprobe::exit_usage;
+    return fail(*mistyped, "", "", wsprobe::ErrorKind::usage, json);
   }
   try {
     // CLI11 wants the arguments after the program name, last first.
@@ -109,22 +125,19 @@ int main(int argc, char** argv) {
     return wsprobe::exit_ok;
   } catch (const CLI::ParseError& error) {
     const CLI::App* command = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
-    report(wsprobe::cli::usage_error_text(error, *command), "", command == &app ? "" : command->get_name());
-    return wsprobe::exit_usage;
+    return fail(wsprobe::cli::usage_error_text(error, *command), "", command == &app ? "" : command->get_name(),
+                wsprobe::ErrorKind::usage, json);
   }
 
   if (app.get_subcommands().empty()) {
-    report("a subcommand is required", "", "");
-    return wsprobe::exit_usage;
+    return fail("a subcommand is required", "", "", wsprobe::ErrorKind::usage, json);
   }
   const std::string command = app.get_subcommands().front()->get_name();
   try {
     return runs.at(command)();
   } catch (const wsprobe::Error& failure) {
-    report(failure.what(), failure.hint(), command);
-    return wsprobe::exit_code_for(failure.kind());
+    return fail(failure.what(), failure.hint(), command, failure.kind(), json);
   } catch (const std::invalid_argument& bad_input) {  // the codec refusing our own command-line input
-    report(bad_input.what(), "", command);
-    return wsprobe::exit_usage;
+    return fail(bad_input.what(), "", command, wsprobe::ErrorKind::usage, json);
   }
 }

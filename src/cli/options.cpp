@@ -96,7 +96,8 @@ void add_client_options(CLI::App& app, ClientOptions& options) {
 }
 
 void add_output_options(CLI::App& app, OutputOptions& options) {
-  app.add_flag("--json", options.json, "machine output: JSON on stdout");
+  app.add_flag("--json", options.json,
+               "machine output: JSON Lines on stdout, a summary last (man wsprobe: JSON OUTPUT)");
   app.add_flag("-v,--verbose", options.verbose, "more detail: raw handshake, one line per frame");
   app.add_flag("-q,--quiet", options.quiet, "print only errors")->excludes("--verbose");
   app.add_flag("--raw", options.raw, "print peer bytes as they came, unescaped");

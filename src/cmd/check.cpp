@@ -166,19 +166,21 @@ int conclude(const std::vector<session::CaseResult>& results, const output::Chec
              ReportFiles& files, output::CheckReporter& reporter, net::Clock::time_point started) {
   const output::CheckTotals totals = output::totals_of(results, net::elapsed_ms(started) / 1000);
   const bool failed = totals.failed > 0 || (options.strict && totals.non_strict > 0);
-  const ExitCode code = failed ? exit_refused : exit_ok;
-  reporter.finish(results, totals, code);
-  write_report(files.json, output::check_report_json(results, plan, totals, code));
+  const bool interrupted = net::stop_requested_on_signal();
+  std::optional<Error> failure;
+  if (interrupted) {
+    failure = Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
+  } else if (failed) {
+    failure = Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
+                                                    totals.cases, options.strict ? " or were non-strict" : ""));
+  }
+  const output::RunEnd end = output::run_end(interrupted ? "interrupted" : "done", failure);
+  reporter.finish(results, totals, end);
+  write_report(files.json, output::check_report_json(results, plan, totals, end.exit_code));
   write_report(files.junit, output::check_report_junit(results, totals, options.strict));
   write_report(files.html,
                output::check_report_html(results, plan, totals, {options.client.url, files.started_at, options.strict}));
-  if (net::stop_requested_on_signal()) {
-    throw Error(ErrorKind::refused, "interrupted after " + std::to_string(results.size()) + " cases");
-  }
-  if (failed) {
-    throw Error(ErrorKind::refused, fmt::format("{} of {} cases failed{}", totals.failed + (options.strict ? totals.non_strict : 0),
-                                                totals.cases, options.strict ? " or were non-strict" : ""));
-  }
+  if (failure) throw *failure;
   return exit_ok;
 }
 

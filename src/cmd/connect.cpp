@@ -30,7 +30,6 @@ struct ConnectOptions {
   std::optional<Milliseconds> wait;
   bool no_close = false;
   std::uint64_t buffer_limit = 1024 * 1024;
-  bool stats = false;
   Milliseconds close_timeout{5000};
   // The --send, --send-binary and --send-file options, for their order on the command line.
   CLI::Option *send = nullptr, *send_binary = nullptr, *send_file = nullptr;
@@ -92,7 +91,9 @@ int run_connect(const ConnectOptions& options) {
   bool stop_handled = false;
   if (options.no_stdin && options.wait) wait_end = net::Clock::now() + *options.wait;
 
-  auto end_session = [&] {
+  std::string_view end = "peer_closed";  // the man page's words for why a run ended
+  auto end_session = [&](std::string_view why) {
+    end = why;
     if (options.no_close) return live.drop();
     live.close(1000, "");
   };
@@ -101,7 +102,7 @@ int run_connect(const ConnectOptions& options) {
     if (options.wait) {
       wait_end = net::Clock::now() + *options.wait;
     } else if (!options.no_stdin) {
-      end_session();  // EOF on stdin
+      end_session("input_ended");
     }
   };
   auto act = [&](std::string_view line) {
@@ -118,6 +119,7 @@ int run_connect(const ConnectOptions& options) {
           } else if constexpr (std::is_same_v<T, cli::SendPong>) {
             live.send_pong(what.payload);
           } else if constexpr (std::is_same_v<T, cli::StartClose>) {
+            end = "closed";
             live.close(what.code, what.reason);
           } else if constexpr (std::is_same_v<T, cli::ShowHelp>) {
             reporter->note(std::string(cli::slash_command_help()));
@@ -136,15 +138,15 @@ int run_connect(const ConnectOptions& options) {
     }
     if (stop && !stop_handled) {
       stop_handled = true;
-      end_session();
+      end_session("interrupted");
       continue;
     }
     if (options.count && live.stats().messages_received >= *options.count && live.state() == session::ReadyState::open) {
-      end_session();
+      end_session("count");
       continue;
     }
     if (wait_end && now >= *wait_end && live.state() == session::ReadyState::open) {
-      end_session();
+      end_session("input_ended");
       continue;
     }
     live.advance();  // the closing handshake's timeout
@@ -185,13 +187,18 @@ int run_connect(const ConnectOptions& options) {
       }
     }
   }
-  if (options.stats) reporter->stats(live.stats());
-  // After the report, why the exit status is not 0, on stderr.
+  // The summary, then why the exit status is not 0, on stderr.
   const session::LiveClose& close = live.close_report();
-  if (close.ended_well()) return exit_ok;
-  if (close.violation) throw Error(ErrorKind::refused, "the server broke a rule: " + close.violation->describe());
-  throw Error(ErrorKind::refused,
-                fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
+  std::optional<Error> failure;
+  if (close.violation) {
+    failure = Error(ErrorKind::refused, "the server broke a rule: " + close.violation->describe());
+  } else if (!close.ended_well()) {
+    failure = Error(ErrorKind::refused,
+                    fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));
+  }
+  reporter->finish(live.stats(), output::run_end(end, failure));
+  if (failure) throw *failure;
+  return exit_ok;
 }
 
 }  // namespace
@@ -227,7 +234,7 @@ cli::Run setup_connect(CLI::App& app) {
   app.add_flag("--no-close", options->no_close, "end by dropping TCP instead of the closing handshake");
   cli::add_size_option(app, "--buffer-limit", options->buffer_limit,
                        "read input only while fewer bytes than this wait for the socket (default 1MiB)");
-  app.add_flag("--stats", options->stats, "print messages and bytes each way and the send buffer's high-water mark");
+  app.add_flag("--stats", options->output.show_stats, "print messages and bytes each way and the send buffer's high-water mark");
   cli::add_duration_option(app, "--close-timeout", options->close_timeout,
                            "how long to wait for the server's part of the closing handshake");
   app.footer(

@@ -2,6 +2,7 @@
 // RFC 6455 4.1 checked on its own, then a closing handshake to see how the server
 // ends the connection.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <cstdio>
 
@@ -29,7 +30,37 @@ struct HandshakeOptions {
   bool strict = false;
 };
 
-int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& reporter) {
+// The first check that fails the run: "RFC 6455 4.1 (the Sec-WebSocket-Accept ...)".
+std::string first_failed_check(const codec::HandshakeReport& report, bool strict) {
+  for (const auto& check : report.checks) {
+    if (!codec::fails(check, strict)) continue;
+    const auto& rule = codec::rule_info(check.rule);
+    return fmt::format("{} ({})", rule.section, rule.summary);
+  }
+  return "a check";
+}
+
+Error refused_upgrade(const codec::HandshakeReport& report, const codec::ResponseHead& response, bool strict) {
+  if (!report.refusal_due.empty()) {
+    return Error(ErrorKind::refused, "the answer to " + report.refusal_due + " breaks " + first_failed_check(report, strict));
+  }
+  return Error(ErrorKind::refused,
+               fmt::format("the server did not upgrade: {} {}", response.status, response.reason),
+               response.status == 200 ? "is this URL a WebSocket endpoint? A 200 is a plain HTTP answer" : "");
+}
+
+Error unclean_close(const session::CloseExchange& close) {
+  if (!close.server_close || close.violation) {
+    return Error(ErrorKind::refused, "valid upgrade, but the server did not close as RFC 6455 5.5.1 requires" +
+                                         (close.violation ? ": " + close.violation->describe() : std::string()));
+  }
+  return Error(ErrorKind::refused, close.tcp == session::TcpEnd::reset
+                                       ? "valid upgrade and Close, but TCP was reset instead of closed (not clean)"
+                                       : "valid upgrade and Close, but the server left TCP open (RFC 6455 7.1.1)");
+}
+
+// Runs the handshake and the closing handshake; returns what failed the run, if anything.
+std::optional<Error> run_handshake(const HandshakeOptions& options, output::HandshakeReporter& reporter) {
   const auto started = net::Clock::now();
   const net::Deadline deadline = command_deadline(options.client, started);
   const net::WsUrl url = net::parse_ws_url(options.client.url);
@@ -54,9 +85,13 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
     const auto body = session::read_refusal_body(*connection, exchange, refusal_body_limit, deadline);
     reporter.refused(exchange.response, body.text, body.complete);
     // A request that breaks a rule on purpose expects exactly this refusal.
-    return !report.refusal_due.empty() && report.ok(options.strict) ? exit_ok : exit_refused;
+    if (!report.refusal_due.empty() && report.ok(options.strict)) return std::nullopt;
+    return refused_upgrade(report, exchange.response, options.strict);
   }
-  if (!report.upgraded() || !report.ok(options.strict)) return exit_refused;
+  if (!report.upgraded() || !report.ok(options.strict)) {
+    return Error(ErrorKind::refused, "not a valid WebSocket upgrade: the response breaks " +
+                                         first_failed_check(report, options.strict));
+  }
 
   const codec::EngineOptions frames{
       .role = codec::Role::client,
@@ -68,12 +103,12 @@ int run_handshake(const HandshakeOptions& options, output::HandshakeReporter& re
                               std::min(deadline, net::Clock::now() + options.close_timeout),
                               [&reporter](const codec::FrameHeader& header) { reporter.frame_received(header); });
   reporter.closed(normal_closure, close);
-  if (close.closed_cleanly()) return exit_ok;
+  if (close.closed_cleanly()) return std::nullopt;
   // --timeout, not the server, ended a closing handshake still under way.
   if (close.tcp == session::TcpEnd::left_open && !close.violation && net::Clock::now() >= deadline) {
     throw Error(ErrorKind::timeout, "--timeout passed during the closing handshake");
   }
-  return exit_refused;
+  return unclean_close(close);
 }
 
 }  // namespace
@@ -99,14 +134,10 @@ cli::Run setup_handshake(CLI::App& app) {
       std::string(verdict_help));
   return [options] {
     const auto reporter = output::make_handshake_reporter(options->output, stdout);
-    try {
-      const int code = run_handshake(*options, *reporter);
-      reporter->finish(code, "");
-      return code;
-    } catch (const Error& failure) {
-      reporter->finish(exit_code_for(failure.kind()), failure.what());
-      throw;
-    }
+    const std::optional<Error> failure = run_handshake(*options, *reporter);
+    reporter->finish(output::run_end("done", failure));
+    if (failure) throw *failure;  // after the report: why, on stderr
+    return exit_ok;
   };
 }
 

@@ -34,17 +34,8 @@ int run_heartbeat(HeartbeatOptions options) {
       session::run_heartbeat(*opened.connection, opened.exchange.after_head,
                              opened.engine(options.client, options.output.verbose), settings, *reporter,
                              net::stop_requested_on_signal());
-  if (summary.end == session::HeartbeatEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
   // After the summary, why the exit status is not 0, on stderr.
-  if (summary.end == session::HeartbeatEnd::peer_dead) throw Error(ErrorKind::refused, "the peer is dead");
-  if (summary.close && summary.close->violation) {
-    throw Error(ErrorKind::refused, "the server broke a rule: " + summary.close->violation->describe());
-  }
-  if (summary.lost > 0) {
-    throw Error(ErrorKind::refused, fmt::format("{} of {} pings got no pong in time ({}: {})", summary.lost, summary.sent,
-                                                codec::rule_info(codec::Rule::pong_missing).section,
-                                                codec::rule_info(codec::Rule::pong_missing).summary));
-  }
+  if (const auto failure = session::heartbeat_failure(summary)) throw *failure;
   return exit_ok;
 }
 

@@ -40,13 +40,7 @@ int run_reconnect(ReconnectOptions options) {
       },
       *reporter, net::stop_requested_on_signal());
   // After the summary, why the exit status is not 0, on stderr.
-  if (summary.end == session::ReconnectEnd::gave_up) {
-    // As sse: never connected is could-not-connect (3); losing a connection that worked is 1.
-    throw Error(summary.opens == 0 ? ErrorKind::connect : ErrorKind::refused,
-                fmt::format("gave up after {} retries ({} failed attempts in a row)", settings.policy.max_retries,
-                            settings.policy.max_retries + 1));
-  }
-  if (summary.end == session::ReconnectEnd::timed_out) throw Error(ErrorKind::timeout, "--timeout passed");
+  if (const auto failure = session::reconnect_failure(summary)) throw *failure;
   return exit_ok;
 }
 

@@ -45,13 +45,7 @@ int run_send(const SendOptions& options) {
 
   const net::Deadline deadline = command_deadline(options.client, net::Clock::now());
   const auto reporter = output::make_send_reporter(options.output, stdout);
-  OpenedSession opened;
-  try {
-    opened = open_session(options.client, deadline, options.output);
-  } catch (const Error& failure) {
-    reporter->failed(exit_code_for(failure.kind()), failure.what());
-    throw;
-  }
+  OpenedSession opened = open_session(options.client, deadline, options.output);
   session::FrameRunSettings run_settings;
   run_settings.specs = std::move(specs);
   run_settings.wait = options.wait;
@@ -69,14 +63,15 @@ int run_send(const SendOptions& options) {
   const auto expected =
       session::expected_violation(run.sent, run_settings.engine.deflate, options.client.max_message_size);
   if (timed_out) {
-    reporter->finish(reaction, expected, {{}, "--timeout passed before the server's reaction was complete"},
-                     exit_timeout);
-    throw Error(ErrorKind::timeout, "--timeout passed before the server's reaction was complete");
+    const Error failure(ErrorKind::timeout, "--timeout passed before the server's reaction was complete");
+    reporter->finish(reaction, expected, {{}, failure.what()}, output::run_end("", failure));
+    throw failure;
   }
   const session::Judgement judgement = session::judge(expected, reaction);
-  const ExitCode code = codec::any_fails(judgement.verdicts, options.strict) ? exit_refused : exit_ok;
-  reporter->finish(reaction, expected, judgement, code);
-  if (code != exit_ok) throw Error(ErrorKind::refused, judgement.summary);  // after the report: why, on stderr
+  std::optional<Error> failure;
+  if (codec::any_fails(judgement.verdicts, options.strict)) failure = Error(ErrorKind::refused, judgement.summary);
+  reporter->finish(reaction, expected, judgement, output::run_end("done", failure));
+  if (failure) throw *failure;  // after the report: why, on stderr
   return exit_ok;
 }
 

@@ -52,7 +52,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   char* url = nullptr;
   if (curl_easy_getinfo(transfer.curl, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url) transfer.response.final_url = url;
   curl_easy_getinfo(transfer.curl, CURLINFO_REDIRECT_COUNT, &transfer.response.redirects);
-  transfer.response.ttfb_ms = elapsed_ms(transfer.started);
+  transfer.response.head_ms = elapsed_ms(transfer.started);
   transfer.head_delivered = true;
   if (!transfer.handler.on_response(transfer.response)) {
     transfer.stopped = true;

@@ -18,7 +18,7 @@ struct HttpResponseInfo {
   codec::HeaderFields headers;
   std::string final_url;     // after redirects
   long redirects = 0;
-  double ttfb_ms = 0;        // time to first byte: request start -> the final response's head read
+  double head_ms = 0;        // request start -> the final response's head read
 };
 
 class HttpStreamHandler {

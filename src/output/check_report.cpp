@@ -109,7 +109,7 @@ class HumanCheck : public CheckReporter {
     show_progress(result);
   }
 
-  void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int) override {
+  void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, const RunEnd&) override {
     clear_progress();
     const std::string columns = "{:<16} {:>6} {:>7} {:>11} {:>7} {:>7} {:>6} {:>9}";
     line(fmt::format(fmt::runtime(columns), "section", "cases", "passed", "non-strict", "failed", "unimpl", "info",
@@ -184,9 +184,9 @@ class JsonCheck : public CheckReporter {
     emit_json_line(json, out_);
   }
 
-  void finish(const std::vector<session::CaseResult>&, const CheckTotals& t, int exit_code) override {
-    JsonWriter json = json_event("summary");
-    totals_fields(json, t, exit_code);
+  void finish(const std::vector<session::CaseResult>&, const CheckTotals& t, const RunEnd& end) override {
+    JsonWriter json = json_summary("check", end);
+    totals_fields(json, t);
     emit_json_line(json, out_);
   }
 
@@ -197,11 +197,11 @@ class JsonCheck : public CheckReporter {
     json.end_array();
   }
 
-  static void totals_fields(JsonWriter& json, const CheckTotals& t, int exit_code) {
+  static void totals_fields(JsonWriter& json, const CheckTotals& t) {
     json.field("cases", std::uint64_t{t.cases}).field("passed", std::uint64_t{t.passed});
     json.field("non_strict", std::uint64_t{t.non_strict}).field("failed", std::uint64_t{t.failed});
     json.field("unimplemented", std::uint64_t{t.unimplemented}).field("informational", std::uint64_t{t.informational});
-    json.field("duration_ms", t.seconds * 1000).field("exit_code", exit_code);
+    json.field("duration_ms", t.seconds * 1000);
   }
 
  private:
@@ -296,7 +296,8 @@ std::string check_report_json(const std::vector<session::CaseResult>& results, c
     json.end_object();
   }
   json.end_array().key("summary").begin_object();
-  JsonCheck::totals_fields(json, totals, exit_code);
+  JsonCheck::totals_fields(json, totals);
+  json.field("exit_code", exit_code);
   json.end_object().end_object();
   return json.text() + "\n";
 }

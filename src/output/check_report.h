@@ -40,7 +40,7 @@ class CheckReporter {
   virtual ~CheckReporter() = default;
   virtual void start(const CheckPlan& plan) = 0;
   virtual void case_done(const session::CaseResult& result) = 0;
-  virtual void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, int exit_code) = 0;
+  virtual void finish(const std::vector<session::CaseResult>& results, const CheckTotals& totals, const RunEnd& end) = 0;
 };
 
 std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options, std::FILE* out);

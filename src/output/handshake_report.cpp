@@ -7,6 +7,8 @@
 #include "base/escape.h"
 #include "output/handshake_text.h"
 #include "output/json.h"
+#include "output/json_lines.h"
+#include "output/session_json.h"
 #include "output/style.h"
 #include "output/verdict_text.h"
 
@@ -69,7 +71,13 @@ class HumanReporter : public HandshakeReporter {
     if (versions) line("server supports WebSocket versions: " + peer(*versions));
     if (body.empty()) return;
     line(fmt::format("body ({} bytes{}):", body.size(), complete ? "" : ", first KiB"));
-    line("  " + (options_.raw ? body : escape_for_terminal(body)));
+    for (std::size_t start = 0; start < body.size();) {
+      const std::size_t end = std::min(body.find('\n', start), body.size());
+      std::string_view text = std::string_view(body).substr(start, end - start);
+      if (text.ends_with('\r')) text.remove_suffix(1);
+      line("  " + peer(text));
+      start = end + 1;
+    }
   }
 
   void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) override {
@@ -123,8 +131,7 @@ class HumanReporter : public HandshakeReporter {
     close_ = close;
   }
 
-  void finish(int exit_code, const std::string& error) override {
-    if (!error.empty()) return;  // main prints the error line
+  void finish(const RunEnd& end) override {
     if (!refusal_due_.empty() && !upgraded_) {
       if (!first_miss_) {
         line(style_.good("result: the server refused " + refusal_due_ + ", as RFC 6455 4.2 requires"));
@@ -133,7 +140,7 @@ class HumanReporter : public HandshakeReporter {
         line(style_.bad(fmt::format("result: the answer to {} breaks {} ({})", refusal_due_, missed.section,
                                     missed.summary)));
       }
-    } else if (exit_code == 0) {
+    } else if (end.exit_code == exit_ok) {
       line(style_.good("result: valid WebSocket upgrade, closed cleanly"));
     } else if (checks_ok_ && close_ && (!close_->server_close || close_->violation)) {
       line(style_.bad("result: valid upgrade, but the server did not close as RFC 6455 5.5.1 requires"));
@@ -171,103 +178,88 @@ class HumanReporter : public HandshakeReporter {
 
 class JsonReporter : public HandshakeReporter {
  public:
-  JsonReporter(const OutputOptions& options, std::FILE* out) : options_(options), out_(out) {
-    json_.begin_object();
-  }
+  JsonReporter(const OutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
 
   void connected(const net::WsUrl& url, const net::Endpoints& ends) override {
-    json_.field("url", url.text()).key("connection").begin_object();
-    json_.field("remote_address", ends.remote_address).field("remote_port", std::int64_t{ends.remote_port});
-    json_.field("local_address", ends.local_address).field("local_port", std::int64_t{ends.local_port});
-    json_.end_object();
+    JsonWriter json = json_event("connected");
+    json.field("url", url.text());
+    json.field("remote_address", ends.remote_address).field("remote_port", std::int64_t{ends.remote_port});
+    json.field("local_address", ends.local_address).field("local_port", std::int64_t{ends.local_port});
+    emit_json_line(json, out_);
   }
 
   void request(const codec::RequestHead& request) override {
-    json_.key("request").begin_object();
-    json_.field("method", request.method).field("target", request.target).field("version", request.version);
-    headers(request.fields);
-    json_.end_object();
+    JsonWriter json = json_event("request");
+    json.field("method", request.method).field("target", request.target).field("version", request.version);
+    headers_field(json, request.fields, options_.show_secrets);
+    emit_json_line(json, out_);
   }
 
   void response(const session::OpeningExchange& exchange) override {
-    json_.key("response").begin_object();
-    json_.field("version", exchange.response.version).field("status", int{exchange.response.status});
-    json_.field("reason", exchange.response.reason);
-    headers(exchange.response.fields);
-    json_.end_object();
+    JsonWriter json = json_event("response");
+    json.field("version", exchange.response.version).field("status", int{exchange.response.status});
+    json.field("reason", exchange.response.reason);
+    headers_field(json, exchange.response.fields, options_.show_secrets);
+    emit_json_line(json, out_);
   }
 
   void checks(const codec::HandshakeReport& report) override {
-    json_.key("checks");
-    write_verdicts(json_, report.checks);
-    json_.field("refusal_due", report.refusal_due.empty() ? std::nullopt : std::optional<std::string>(report.refusal_due));
-    json_.key("negotiated").begin_object().field("subprotocol", report.negotiated.subprotocol);
-    json_.key("extensions").begin_array();
-    for (const auto& extension : report.negotiated.extensions) {
-      json_.begin_object().field("name", extension.name).key("params").begin_object();
-      for (const auto& param : extension.params) json_.field(param.name, param.value);
-      json_.end_object().end_object();
-    }
-    json_.end_array().end_object();
+    JsonWriter json = json_event("handshake");
+    json.key("checks");
+    write_verdicts(json, report.checks);
+    json.field("refusal_due", report.refusal_due.empty() ? std::nullopt : std::optional<std::string>(report.refusal_due));
+    negotiated_fields(json, report.negotiated);
+    emit_json_line(json, out_);
   }
 
   void refused(const codec::ResponseHead& response, const std::string& body, bool complete) override {
-    json_.key("refused").begin_object();
-    json_.field("body", body).field("body_complete", complete);
-    json_.field("supported_versions", codec::combined_field_value(response.fields, "Sec-WebSocket-Version"));
-    json_.end_object();
+    JsonWriter json = json_event("refused");
+    json.field("body", body).field("body_complete", complete);
+    json.field("supported_versions", codec::combined_field_value(response.fields, "Sec-WebSocket-Version"));
+    emit_json_line(json, out_);
   }
 
   void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) override {
-    json_.key("timings_ms").begin_object();
-    json_.field("dns", timings.connect.dns_ms).field("tcp", timings.connect.tcp_ms);
-    json_.field("tls", timings.connect.tls_ms).field("handshake", timings.handshake_ms);
-    json_.field("total", timings.total_ms).end_object();
-    json_.key("tls");
-    if (!tls) {
-      json_.null();
-      return;
+    JsonWriter json = json_event("timings");
+    json.field("dns_ms", timings.connect.dns_ms).field("tcp_ms", timings.connect.tcp_ms);
+    json.field("tls_ms", timings.connect.tls_ms).field("handshake_ms", timings.handshake_ms);
+    json.field("total_ms", timings.total_ms).key("tls");
+    if (tls) {
+      json.begin_object().field("version", tls->version).field("cipher", tls->cipher).field("alpn", tls->alpn);
+      json.field("subject", tls->subject).field("issuer", tls->issuer).key("subject_alt_names").begin_array();
+      for (const auto& name : tls->subject_alt_names) json.value(name);
+      json.end_array().field("not_after", tls->not_after).field("verified", tls->verified);
+      json.field("verify_result", tls->verify_result).end_object();
+    } else {
+      json.null();
     }
-    json_.begin_object().field("version", tls->version).field("cipher", tls->cipher).field("alpn", tls->alpn);
-    json_.field("subject", tls->subject).field("issuer", tls->issuer).key("subject_alt_names").begin_array();
-    for (const auto& name : tls->subject_alt_names) json_.value(name);
-    json_.end_array().field("not_after", tls->not_after).field("verified", tls->verified);
-    json_.field("verify_result", tls->verify_result).end_object();
+    emit_json_line(json, out_);
   }
 
   void frame_received(const codec::FrameHeader&) override {}
 
   void closed(std::uint16_t sent_code, const session::CloseExchange& close) override {
-    json_.key("close").begin_object().field("sent_code", int{sent_code});
+    JsonWriter json = json_event("close");
     const auto& frame = close.server_close;
-    json_.field("received", frame.has_value());
-    json_.field("received_code", frame && frame->code ? std::optional<int>(*frame->code) : std::nullopt);
-    json_.field("received_reason", frame ? std::optional<std::string>(frame->reason) : std::nullopt);
-    json_.field("close_ms", close.close_ms).field("tcp", session::tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms);
-    json_.key("violation");
-    write_violation(json_, close.violation);
-    json_.field("messages_before_close", std::uint64_t{close.messages_before_close}).end_object();
+    json.field("received", frame.has_value());
+    json.field("code", frame && frame->code ? std::optional<int>(*frame->code) : std::nullopt);
+    json.field("reason", frame ? std::optional<std::string>(frame->reason) : std::nullopt);
+    json.field("sent_code", int{sent_code}).field("closed_by", "wsprobe").field("close_ms", close.close_ms);
+    json.field("tcp", session::tcp_end_name(close.tcp)).field("tcp_ms", close.tcp_end_ms).key("violation");
+    write_violation(json, close.violation);
+    json.field("messages_before_close", std::uint64_t{close.messages_before_close});
+    emit_json_line(json, out_);
   }
 
-  void finish(int exit_code, const std::string& error) override {
-    json_.field("ok", exit_code == 0).field("exit_code", exit_code);
-    json_.field("error", error.empty() ? std::nullopt : std::optional<std::string>(error)).end_object();
-    write_text(out_, json_.text() + "\n");
+  void finish(const RunEnd& end) override {
+    JsonWriter json = json_summary("handshake", end);
+    json.field("ok", end.exit_code == exit_ok);
+    emit_json_line(json, out_);
   }
 
  private:
-  void headers(const codec::HeaderFields& fields) {
-    json_.key("headers").begin_array();
-    for (const auto& field : fields) {
-      json_.begin_object().field("name", field.name);
-      json_.field("value", shown_header_value(field.name, field.value, options_.show_secrets)).end_object();
-    }
-    json_.end_array();
-  }
-
   OutputOptions options_;
   std::FILE* out_;
-  JsonWriter json_;
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // What `wsprobe handshake` prints, human or JSON. The command reports each step as
 // it happens; the human reporter prints at once (a hung server still shows the
-// request), the JSON reporter collects one object and prints it at the end.
+// request), the JSON reporter prints one JSON Lines record a step.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -33,8 +33,8 @@ class HandshakeReporter {
   virtual void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) = 0;
   virtual void frame_received(const codec::FrameHeader& header) = 0;
   virtual void closed(std::uint16_t sent_code, const session::CloseExchange& close) = 0;
-  // The command ends: with the exit code, and the error that ended it early, if any.
-  virtual void finish(int exit_code, const std::string& error) = 0;
+  // The command ran to its end (an error that cuts it short is main's to report).
+  virtual void finish(const RunEnd& end) = 0;
 };
 
 std::unique_ptr<HandshakeReporter> make_handshake_reporter(const OutputOptions& options, std::FILE* out);

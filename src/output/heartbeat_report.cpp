@@ -7,6 +7,7 @@
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/json_lines.h"
+#include "output/session_json.h"
 #include "output/style.h"
 #include "output/verdict_text.h"
 
@@ -119,22 +120,16 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     frame_fields(json, outgoing, header, payload);
     emit_json_line(json, out_);
   }
-  void message(codec::Opcode, codec::ByteView payload) override {
+  void message(codec::Opcode type, codec::ByteView payload) override {
     JsonWriter json = json_event("message");
-    json.field("size", std::uint64_t{payload.size()});
+    json.field("opcode", type == codec::Opcode::text ? "text" : "binary").field("size", std::uint64_t{payload.size()});
     emit_json_line(json, out_);
   }
   void ping(codec::ByteView) override {}
   void pong(codec::ByteView) override {}
   void closed(const session::LiveClose& close) override {
     JsonWriter json = json_event("close");
-    json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
-                                                              : std::nullopt);
-    json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
-    json.field("server_first", close.peer_first).field("event_code", int{close.event_code()});
-    json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
-    json.key("violation");
-    write_violation(json, close.violation);
+    close_fields(json, close);
     emit_json_line(json, out_);
   }
   void pong_matched(std::uint64_t sequence, double rtt_ms) override {
@@ -160,36 +155,22 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     emit_json_line(json, out_);
   }
   void peer_dead(double silent_ms) override {
-    JsonWriter json = json_event("dead");
+    JsonWriter json = json_event("peer_dead");
     json.field("silent_ms", silent_ms);
     emit_json_line(json, out_);
   }
   void summary(const session::HeartbeatSummary& s) override {
-    JsonWriter json = json_event("summary");
-    json.field("end", session::heartbeat_end_name(s.end)).field("sent", s.sent).field("answered", s.answered);
-    json.field("lost", s.lost).field("unmatched", s.unmatched).key("rtt_ms").begin_object();
+    JsonWriter json = json_summary("heartbeat", run_end(session::heartbeat_end_name(s.end), session::heartbeat_failure(s)));
+    json.field("sent", s.sent).field("answered", s.answered).field("lost", s.lost).field("unmatched", s.unmatched);
     // Without a single round trip there is no figure: null, not 0.
     const auto figure = [&s](double ms) { return s.rtt.samples ? std::optional<double>(ms) : std::nullopt; };
-    json.field("samples", s.rtt.samples).field("min", figure(s.rtt.min_ms)).field("mean", figure(s.rtt.mean_ms));
-    json.field("p50", figure(s.rtt.p50_ms)).field("p90", figure(s.rtt.p90_ms)).field("p99", figure(s.rtt.p99_ms));
-    json.field("max", figure(s.rtt.max_ms)).field("jitter", figure(s.rtt.jitter_ms)).end_object();
+    json.key("rtt").begin_object().field("samples", s.rtt.samples);
+    json.field("min_ms", figure(s.rtt.min_ms)).field("mean_ms", figure(s.rtt.mean_ms));
+    json.field("p50_ms", figure(s.rtt.p50_ms)).field("p90_ms", figure(s.rtt.p90_ms));
+    json.field("p99_ms", figure(s.rtt.p99_ms)).field("max_ms", figure(s.rtt.max_ms));
+    json.field("jitter_ms", figure(s.rtt.jitter_ms)).end_object();
     json.field("server_pings", s.server_pings).field("server_ping_interval_ms", s.server_ping_interval_ms);
-    json.field("lived_ms", s.lived_ms);
-    if (s.close) {
-      const auto& close = *s.close;
-      json.key("closed").begin_object();
-      json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
-                                                                : std::nullopt);
-      json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
-      json.field("by_server", close.peer_first || (!close.sent_code && !close.dropped));
-      json.field("close_frame", close.received.has_value());
-      json.field("tcp", close.tcp == session::TcpEnd::reset              ? "rst"
-                        : close.tcp == session::TcpEnd::closed_by_peer ? "fin"
-                                                                         : "closed_by_client");
-      json.end_object();
-    } else {
-      json.key("closed").null();
-    }
+    json.field("messages_received", s.messages_received).field("lived_ms", s.lived_ms);
     emit_json_line(json, out_);
   }
 

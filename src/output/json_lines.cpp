@@ -4,6 +4,11 @@
 #include "output/style.h"
 
 namespace wsprobe::output {
+namespace {
+
+bool summary_begun = false;
+
+}  // namespace
 
 JsonWriter json_event(std::string_view type) {
   JsonWriter json;
@@ -15,5 +20,16 @@ void emit_json_line(JsonWriter& json, std::FILE* out) {
   json.end_object();
   write_text(out, json.text() + "\n");
 }
+
+JsonWriter json_summary(std::string_view command, const RunEnd& end) {
+  summary_begun = true;
+  JsonWriter json = json_event("summary");
+  json.key("command");
+  command.empty() ? json.null() : json.value(command);
+  json.field("exit_code", end.exit_code).field("end", end.end).field("error", end.error);
+  return json;
+}
+
+bool json_summary_begun() { return summary_begun; }
 
 }  // namespace wsprobe::output

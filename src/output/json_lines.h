@@ -1,10 +1,15 @@
 #pragma once
-// JSON Lines as the streaming commands print them: one object per event, starting
-// with its "type" and an RFC 3339 "ts", flushed as soon as it is complete.
+// JSON Lines as every command prints them with --json: one object per event,
+// starting with its "type" and an RFC 3339 "ts", printed as soon as it is complete.
+// The last record of every run is the summary; the schema is in the man page
+// (JSON OUTPUT), and tests/integration/test_json_schema.py holds every command to it.
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "output/json.h"
+#include "output/options.h"
 
 namespace wsprobe::output {
 
@@ -12,5 +17,13 @@ namespace wsprobe::output {
 JsonWriter json_event(std::string_view type);
 // Closes the object and prints it as one line.
 void emit_json_line(JsonWriter& json, std::FILE* out);
+
+// The summary record, opened with what every summary holds: the command, its exit
+// code, why the run ended (one word from the man page's list) and the error that
+// made the exit code, if any. An empty command (no subcommand was recognised) is null. Add the command's own fields, then emit_json_line.
+JsonWriter json_summary(std::string_view command, const RunEnd& end);
+// Whether this process has begun a summary: main prints one for a run that ended
+// in an error before its command could.
+bool json_summary_begun();
 
 }  // namespace wsprobe::output

@@ -10,6 +10,7 @@
 #include "output/frame_text.h"
 #include "output/json.h"
 #include "output/json_lines.h"
+#include "output/session_json.h"
 #include "output/style.h"
 #include "output/verdict_text.h"
 
@@ -92,7 +93,8 @@ class HumanLive : public LiveReporter {
     line(close.was_clean() ? style_.dim(text) : style_.bad(text));
   }
   void note(const std::string& text) override { line(text); }
-  void stats(const session::LiveStats& stats) override {
+  void finish(const session::LiveStats& stats, const RunEnd&) override {
+    if (!options_.show_stats) return;
     line(fmt::format("stats: sent {} messages, {} bytes; received {} messages, {} bytes; send buffer high-water {} "
                      "bytes",
                      stats.messages_sent, stats.bytes_sent, stats.messages_received, stats.bytes_received,
@@ -125,13 +127,7 @@ class JsonLive : public LiveReporter {
   }
   void opened(const codec::Negotiated& negotiated) override {
     JsonWriter json = json_event("open");
-    json.field("subprotocol", negotiated.subprotocol).key("extensions").begin_array();
-    for (const auto& extension : negotiated.extensions) {
-      json.begin_object().field("name", extension.name).key("params").begin_object();
-      for (const auto& param : extension.params) json.field(param.name, param.value);
-      json.end_object().end_object();
-    }
-    json.end_array();
+    negotiated_fields(json, negotiated);
     emit_json_line(json, out_);
   }
   void state(session::ReadyState state) override {
@@ -160,16 +156,7 @@ class JsonLive : public LiveReporter {
   void pong(codec::ByteView payload) override { control("pong", payload); }
   void closed(const session::LiveClose& close) override {
     JsonWriter json = json_event("close");
-    json.field("received", close.received.has_value());
-    json.field("code", close.received && close.received->code ? std::optional<int>(*close.received->code)
-                                                               : std::nullopt);
-    json.field("reason", close.received ? std::optional<std::string>(close.received->reason) : std::nullopt);
-    json.field("sent_code", close.sent_code ? std::optional<int>(*close.sent_code) : std::nullopt);
-    json.field("server_first", close.peer_first).field("handshake_completed", close.handshake_completed());
-    json.field("tcp", session::tcp_end_name(close.tcp)).field("event_code", int{close.event_code()});
-    json.field("was_clean", close.was_clean()).field("dropped", close.dropped);
-    json.key("violation");
-    write_violation(json, close.violation);
+    close_fields(json, close);
     emit_json_line(json, out_);
   }
   void note(const std::string& text) override {
@@ -177,8 +164,8 @@ class JsonLive : public LiveReporter {
     json.field("text", text);
     emit_json_line(json, out_);
   }
-  void stats(const session::LiveStats& stats) override {
-    JsonWriter json = json_event("stats");
+  void finish(const session::LiveStats& stats, const RunEnd& end) override {
+    JsonWriter json = json_summary("connect", end);
     json.field("messages_sent", stats.messages_sent).field("bytes_sent", stats.bytes_sent);
     json.field("messages_received", stats.messages_received).field("bytes_received", stats.bytes_received);
     json.field("buffered_high_water", stats.buffered_high_water);

@@ -19,6 +19,7 @@ struct LiveOutputOptions {
   BinaryFormat binary_as = BinaryFormat::hex;
   bool full = false;          // whole payloads, however long
   bool show_control = false;  // pings and pongs from the peer
+  bool show_stats = false;    // the human summary line (the JSON summary always has them)
 };
 
 class LiveReporter : public session::LiveObserver {
@@ -27,7 +28,8 @@ class LiveReporter : public session::LiveObserver {
   virtual void opened(const codec::Negotiated& negotiated) = 0;
   // A line for the user: input errors, /help.
   virtual void note(const std::string& text) = 0;
-  virtual void stats(const session::LiveStats& stats) = 0;
+  // The run is over: messages and bytes each way, and how it ended.
+  virtual void finish(const session::LiveStats& stats, const RunEnd& end) = 0;
 };
 
 std::unique_ptr<LiveReporter> make_live_reporter(const LiveOutputOptions& options, std::FILE* out);

@@ -77,26 +77,26 @@ class JsonReconnect : public session::ReconnectReporter {
     emit_json_line(json, out_);
   }
   void opened(std::uint64_t attempt, double at_ms) override {
-    JsonWriter json = json_event("opened");
+    JsonWriter json = json_event("open");
     json.field("attempt", attempt).field("at_ms", at_ms);
     emit_json_line(json, out_);
   }
   void failed(std::uint64_t attempt, const std::string& reason, std::uint64_t in_a_row,
               std::optional<std::chrono::milliseconds> retry_in) override {
-    JsonWriter json = json_event("failed");
-    json.field("attempt", attempt).field("reason", reason).field("in_a_row", in_a_row);
+    JsonWriter json = json_event("error");
+    json.field("attempt", attempt).field("message", reason).field("in_a_row", in_a_row);
     json.field("retry_in_ms", retry_in ? std::optional<std::int64_t>(retry_in->count()) : std::nullopt);
     emit_json_line(json, out_);
   }
   void closed(const std::string& cause, double lived_ms, std::optional<std::chrono::milliseconds> retry_in) override {
-    JsonWriter json = json_event("closed");
+    JsonWriter json = json_event("disconnect");
     json.field("cause", cause).field("lived_ms", lived_ms);
     json.field("retry_in_ms", retry_in ? std::optional<std::int64_t>(retry_in->count()) : std::nullopt);
     emit_json_line(json, out_);
   }
   void summary(const session::ReconnectSummary& s) override {
-    JsonWriter json = json_event("summary");
-    json.field("end", session::reconnect_end_name(s.end)).field("attempts", s.attempts).field("opens", s.opens);
+    JsonWriter json = json_summary("reconnect", run_end(session::reconnect_end_name(s.end), session::reconnect_failure(s)));
+    json.field("attempts", s.attempts).field("opens", s.opens);
     json.field("failures", s.failures).field("total_ms", s.total_ms).field("connected_ms", s.connected_ms);
     json.field("connected_share", share(s) / 100).key("disconnects").begin_object();
     for (const auto& [cause, count] : s.disconnects) json.field(cause, count);

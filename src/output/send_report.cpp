@@ -5,6 +5,7 @@
 #include "base/escape.h"
 #include "output/frame_text.h"
 #include "output/json.h"
+#include "output/json_lines.h"
 #include "output/style.h"
 #include "output/verdict_text.h"
 
@@ -27,7 +28,7 @@ class HumanSend : public SendReporter {
     line(frame_line(false, frame.header, frame.preview) + style_.dim(fmt::format("  +{:.2f} ms", frame.at_ms)));
   }
   void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-              const session::Judgement& judgement, int exit_code) override {
+              const session::Judgement& judgement, const RunEnd& end) override {
     if (reaction.frames_received > reaction.received.size()) {
       line(fmt::format("< ... {} more frames, not shown", reaction.frames_received - reaction.received.size()));
     }
@@ -63,9 +64,8 @@ class HumanSend : public SendReporter {
     const std::size_t width = id_width(judgement.verdicts);
     for (const auto& verdict : judgement.verdicts) line(verdict_line(verdict, style_, options_.raw, width));
     const std::string result = "result: " + judgement.summary;
-    line(exit_code == 0 ? style_.good(result) : style_.bad(result));
+    line(end.exit_code == exit_ok ? style_.good(result) : style_.bad(result));
   }
-  void failed(int, const std::string&) override {}
 
  private:
   void line(const std::string& text) {
@@ -82,48 +82,47 @@ class JsonSend : public SendReporter {
   explicit JsonSend(std::FILE* out) : out_(out) {}
 
   void sent(const codec::FrameHeader& header, codec::ByteView payload) override {
-    const codec::ByteView preview = preview_of(payload);
-    sent_.push_back({header, codec::Bytes(preview.begin(), preview.end()), 0});
+    JsonWriter json = json_event("frame");
+    frame_fields(json, true, header, preview_of(payload));
+    emit_json_line(json, out_);
   }
-  void received(const session::TracedFrame&) override {}
+  void received(const session::TracedFrame& frame) override {
+    JsonWriter json = json_event("frame");
+    frame_fields(json, false, frame.header, frame.preview);
+    json.field("at_ms", frame.at_ms);
+    emit_json_line(json, out_);
+  }
   void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-              const session::Judgement& judgement, int exit_code) override {
-    JsonWriter json;
-    json.begin_object();
-    frames(json, "sent", sent_, true);
-    frames(json, "received", reaction.received, false);
-    json.field("frames_received", reaction.frames_received);
-    close_fields(json, reaction);
-    json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
-    json.key("server_violation");
+              const session::Judgement& judgement, const RunEnd& end) override {
+    JsonWriter close = json_event("close");
+    close_fields(close, reaction);
+    emit_json_line(close, out_);
+
+    JsonWriter json = json_summary("send", end);
+    json.field("frames_received", reaction.frames_received).key("violation");
     write_violation(json, reaction.violation);
     json.key("expected");
     if (expected) {
       const auto& rule = codec::rule_info(expected->rule);
       json.begin_object().field("rule", rule.id).field("section", rule.section);
-      json.field("level", codec::level_name(rule.level)).field("close_code", int{rule.close_code});
+      json.field("level", codec::level_name(rule.level)).field("text", expected->describe());
+      json.field("close_code", int{rule.close_code});
       json.field("other_close_code", rule.other_close_code ? std::optional<int>(rule.other_close_code) : std::nullopt);
-      json.field("detail", expected->detail).end_object();
+      json.end_object();
     } else {
       json.null();
     }
     json.key("verdicts");
     write_verdicts(json, judgement.verdicts);
-    json.field("summary", judgement.summary);
-    json.field("exit_code", exit_code).end_object();
-    write_text(out_, json.text() + "\n");
-  }
-  void failed(int exit_code, const std::string& error) override {
-    JsonWriter json;
-    json.begin_object().field("error", error).field("exit_code", exit_code).end_object();
-    write_text(out_, json.text() + "\n");
+    json.field("result", judgement.summary);
+    emit_json_line(json, out_);
   }
 
  private:
   // The server's Close as it came: a valid one's code and reason, or an invalid one's
-  // raw code and the rule it breaks.
+  // raw code and the rule it breaks; and how TCP ended.
   static void close_fields(JsonWriter& json, const session::Reaction& reaction) {
-    json.key("close").begin_object().field("received", reaction.close_payload.has_value());
+    json.field("received", reaction.close_payload.has_value());
     const codec::Bytes payload = reaction.close_payload.value_or(codec::Bytes());
     std::optional<int> code;
     if (reaction.close) {
@@ -136,26 +135,13 @@ class JsonSend : public SendReporter {
                          : payload.size() > 2 ? std::optional<std::string>(std::string(codec::as_chars(payload).substr(2)))
                                               : std::nullopt);
     json.field("valid", reaction.close.has_value()).field("close_ms", reaction.close_ms);
+    json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
     const bool close_rule = reaction.violation && codec::rule_info(reaction.violation->rule).id.starts_with("close.");
     json.key("violation");
     write_violation(json, close_rule && !reaction.close ? reaction.violation : std::nullopt);
-    json.end_object();
-  }
-
-  static void frames(JsonWriter& json, std::string_view name, const std::vector<session::TracedFrame>& list,
-                     bool outgoing) {
-    json.key(name).begin_array();
-    for (const auto& frame : list) {
-      json.begin_object();
-      frame_fields(json, outgoing, frame.header, frame.preview);
-      if (!outgoing) json.field("at_ms", frame.at_ms);
-      json.end_object();
-    }
-    json.end_array();
   }
 
   std::FILE* out_;
-  std::vector<session::TracedFrame> sent_;
 };
 
 }  // namespace

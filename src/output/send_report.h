@@ -1,7 +1,7 @@
 #pragma once
 // What `wsprobe send` prints: each frame sent and received as it happens (human),
 // then how the server closed, what a strict server does with those frames, and the
-// verdict; or one JSON object at the end.
+// verdict; or the same as JSON Lines records.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -17,9 +17,7 @@ class SendReporter {
   virtual void sent(const codec::FrameHeader& header, codec::ByteView payload) = 0;
   virtual void received(const session::TracedFrame& frame) = 0;
   virtual void finish(const session::Reaction& reaction, const std::optional<codec::Violation>& expected,
-                      const session::Judgement& judgement, int exit_code) = 0;
-  // No session to judge: the connection or the handshake failed (main prints the error).
-  virtual void failed(int exit_code, const std::string& error) = 0;
+                      const session::Judgement& judgement, const RunEnd& end) = 0;
 };
 
 std::unique_ptr<SendReporter> make_send_reporter(const OutputOptions& options, std::FILE* out);

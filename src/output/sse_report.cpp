@@ -6,6 +6,7 @@
 #include "base/escape.h"
 #include "output/json.h"
 #include "output/json_lines.h"
+#include "output/session_json.h"
 #include "output/style.h"
 
 namespace wsprobe::output {
@@ -36,8 +37,8 @@ class HumanReporter : public session::EventSourceObserver {
 
   void open(const net::HttpResponseInfo& response) override {
     const auto type = codec::combined_field_value(response.headers, "Content-Type");
-    note(fmt::format("open: {} {} over HTTP/{}, first byte after {:.1f} ms{}", response.status,
-                     peer(type.value_or("")), response.http_version, response.ttfb_ms,
+    note(fmt::format("open: {} {} over HTTP/{}, head after {:.1f} ms{}", response.status,
+                     peer(type.value_or("")), response.http_version, response.head_ms,
                      response.redirects ? fmt::format(" ({} redirects to {})", response.redirects,
                                                       peer(response.final_url))
                                         : ""));
@@ -45,6 +46,23 @@ class HumanReporter : public session::EventSourceObserver {
     for (const auto& field : response.headers) {
       note(fmt::format("< {}: {}", peer(field.name),
                        peer(shown_header_value(field.name, field.value, options_.common.show_secrets))));
+    }
+  }
+
+  void refused(const net::HttpResponseInfo& response, std::string_view body, bool complete) override {
+    const auto type = codec::combined_field_value(response.headers, "Content-Type");
+    note(fmt::format("refused: {} {} over HTTP/{}, {} bytes of body{}", response.status,
+                     type ? peer(*type) : "(no Content-Type)", response.http_version, body.size(),
+                     complete ? "" : " (and more)"));
+    if (!options_.common.verbose) return;
+    for (const auto& field : response.headers) {
+      note(fmt::format("< {}: {}", peer(field.name),
+                       peer(shown_header_value(field.name, field.value, options_.common.show_secrets))));
+    }
+    for (std::size_t start = 0; start < body.size();) {
+      const std::size_t end = std::min(body.find('\n', start), body.size());
+      note("< " + peer(body.substr(start, end - start)));
+      start = end + 1;
     }
   }
 
@@ -83,8 +101,9 @@ class HumanReporter : public session::EventSourceObserver {
     note(style_.bad("warning: ") + escape_for_terminal(warning.message) + style_.dim(" [" + warning.id + "]"));
   }
 
+  // The error that ends the run goes to stderr (main prints it); here only those retried.
   void error(const std::string& message, bool reconnecting) override {
-    note(style_.bad("error: ") + escape_for_terminal(message) + (reconnecting ? "; reconnecting" : ""));
+    if (reconnecting) note(style_.bad("error: ") + escape_for_terminal(message) + "; reconnecting");
   }
 
   void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
@@ -92,7 +111,8 @@ class HumanReporter : public session::EventSourceObserver {
                      last_event_id.empty() ? "" : " with Last-Event-ID: " + peer(last_event_id)));
   }
 
-  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects, int) override {
+  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
+           const session::EventSourceResult&) override {
     note(fmt::format("end: {}; {} events, {} reconnects, {} bytes, first byte {}, first event {}, longest gap {}{}",
                      end_text(reason), summary.events, reconnects, summary.bytes, ms_text(summary.first_byte_ms),
                      ms_text(summary.first_event_ms), ms_text(summary.longest_gap_ms),
@@ -125,12 +145,17 @@ class JsonLinesReporter : public session::EventSourceObserver {
     JsonWriter json = json_event("open");
     json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
     json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
-    json.field("ttfb_ms", response.ttfb_ms).key("headers").begin_array();
-    for (const auto& field : response.headers) {
-      json.begin_object().field("name", field.name);
-      json.field("value", shown_header_value(field.name, field.value, options_.common.show_secrets)).end_object();
-    }
-    json.end_array();
+    json.field("head_ms", response.head_ms);
+    headers_field(json, response.headers, options_.common.show_secrets);
+    emit_json_line(json, out_);
+  }
+
+  void refused(const net::HttpResponseInfo& response, std::string_view body, bool complete) override {
+    JsonWriter json = json_event("refused");
+    json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
+    json.field("url", response.final_url);
+    headers_field(json, response.headers, options_.common.show_secrets);
+    json.field("body", body).field("body_complete", complete);
     emit_json_line(json, out_);
   }
 
@@ -170,14 +195,16 @@ class JsonLinesReporter : public session::EventSourceObserver {
 
   void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
     JsonWriter json = json_event("reconnect");
-    json.field("delay_ms", std::int64_t{delay.count()}).field("last_event_id", last_event_id);
+    json.field("retry_in_ms", std::int64_t{delay.count()}).field("last_event_id", last_event_id);
     json.field("attempt", attempt);
     emit_json_line(json, out_);
   }
 
-  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects, int exit_code) override {
-    JsonWriter json = json_event("end");
-    json.field("reason", session::end_reason_name(reason)).field("exit_code", exit_code);
+  void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
+           const session::EventSourceResult& result) override {
+    RunEnd end{session::end_reason_name(reason)};
+    if (result.failure) end = {end.end, exit_code_for(*result.failure), result.error};
+    JsonWriter json = json_summary("sse", end);
     json.field("events", summary.events).field("reconnects", reconnects).field("bytes", summary.bytes);
     json.field("first_byte_ms", summary.first_byte_ms).field("first_event_ms", summary.first_event_ms);
     json.field("longest_gap_ms", summary.longest_gap_ms).field("mean_gap_ms", summary.mean_gap_ms);

@@ -37,6 +37,11 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
       if (!parser_.last_event_id().empty()) request.headers.push_back("Last-Event-ID: " + parser_.last_event_id());
       request_ms_ = now_ms();
       const net::StreamResult result = net::run_http_stream(request, *this, settings_.deadline);
+      if (refusal_) {
+        observer_.refused(refusal_->response, refusal_->body, refusal_->complete && result.end == net::StreamEnd::body_ended);
+        error(refusal_->why, false);
+        return finish(refusal_->end, reconnects);
+      }
       if (auto warning = health_.connection_end()) observer_.warning(*warning);
       parser_.end_of_body();
 
@@ -66,27 +71,10 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
 
   // HttpStreamHandler
   bool on_response(const net::HttpResponseInfo& response) override {
-    if (response.status != 200) {
-      ended_ = response.status == 204 ? EndReason::no_content : EndReason::failed;
-      error(response.status == 204
-                          ? "status 204 No Content: the server asks clients to stop (no reconnection)"
-                          : "status " + std::to_string(response.status) +
-                                ": EventSource accepts only 200 and fails the connection (no reconnection)",
-                      false);
-      return false;
-    }
-    if (!is_event_stream(response.headers)) {
-      const auto type = codec::combined_field_value(response.headers, "Content-Type");
-      error("Content-Type " + (type ? *type : std::string("missing")) +
-                          " is not text/event-stream: EventSource fails the connection (no reconnection)",
-                      false);
-      ended_ = EndReason::failed;
-      return false;
-    }
-    if (settings_.request.http2_only && response.http_version != "2") {
-      error("the server answered with HTTP/" + response.http_version + ", not HTTP/2 (--http2)", false);
-      ended_ = EndReason::failed;
-      return false;
+    if (auto refusal = refusal_of(response)) {
+      // Read the start of the refused body, briefly: it often says why.
+      refusal_ = std::move(refusal);
+      return true;
     }
     connected_once_ = true;
     observer_.open(response);
@@ -95,13 +83,24 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   }
 
   bool on_body(codec::ByteView bytes) override {
+    if (refusal_) {
+      const std::size_t room = refusal_body_limit - refusal_->body.size();
+      refusal_->body.append(codec::as_chars(bytes.first(std::min(room, bytes.size()))));
+      refusal_->complete = bytes.size() <= room;
+      return refusal_->complete;
+    }
     observer_.body(bytes);
     health_.body(bytes.size(), now_ms());
     return parser_.feed(bytes) && !ended_;
   }
 
-  bool keep_going() override { return !interrupted_ && !ended_ && !bound_reached(); }
-  net::Deadline wake_by() const override { return std::min(duration_end_, settings_.deadline); }
+  bool keep_going() override {
+    return !interrupted_ && !ended_ && !bound_reached() && !(refusal_ && net::Clock::now() >= refusal_->read_until);
+  }
+  net::Deadline wake_by() const override {
+    const net::Deadline bound = std::min(duration_end_, settings_.deadline);
+    return refusal_ ? std::min(bound, refusal_->read_until) : bound;
+  }
 
   // SseHandler
   void on_event(const codec::SseEvent& event) override {
@@ -132,6 +131,17 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     return std::nullopt;
   }
 
+  // Why a failure happened, in one line, for stderr and the summary.
+  EventSourceResult outcome(EndReason reason, std::optional<ErrorKind> failure, std::uint64_t reconnects) const {
+    if (!failure) return {};
+    if (reason == EndReason::timed_out) return {failure, "--timeout passed"};
+    if (reason == EndReason::interrupted) return {failure, "interrupted before the stream opened"};
+    if (reason == EndReason::gave_up) {
+      return {failure, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
+    }
+    return {failure, last_error_};
+  }
+
   EventSourceResult finish(EndReason reason, std::uint64_t reconnects) {
     std::optional<ErrorKind> failure;
     switch (reason) {
@@ -157,15 +167,41 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
         failure = ErrorKind::timeout;
         break;
     }
-    // The report carries the exit status the contract gives that kind of failure.
-    observer_.end(reason, health_.summary(), reconnects, failure ? exit_code_for(*failure) : exit_ok);
-    if (!failure) return {};
-    if (reason == EndReason::timed_out) return {failure, "--timeout passed"};
-    if (reason == EndReason::interrupted) return {failure, "interrupted before the stream opened"};
-    if (reason == EndReason::gave_up) {
-      return {failure, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
+    const EventSourceResult result = outcome(reason, failure, reconnects);
+    observer_.end(reason, health_.summary(), reconnects, result);
+    return result;
+  }
+
+  // A response EventSource does not take: the end it makes and why, in one line.
+  struct Refusal {
+    net::HttpResponseInfo response;
+    EndReason end;
+    std::string why;
+    std::string body;  // its first refusal_body_limit bytes
+    bool complete = true;
+    net::Deadline read_until = net::Clock::now() + milliseconds(1000);
+  };
+  static constexpr std::size_t refusal_body_limit = 4096;
+
+  std::optional<Refusal> refusal_of(const net::HttpResponseInfo& response) const {
+    if (response.status == 204) {
+      return Refusal{response, EndReason::no_content, "status 204 No Content: the server asks clients to stop (no reconnection)"};
     }
-    return {failure, last_error_};
+    if (response.status != 200) {
+      return Refusal{response, EndReason::failed, "status " + std::to_string(response.status) +
+                                                      ": EventSource accepts only 200 and fails the connection (no reconnection)"};
+    }
+    if (!is_event_stream(response.headers)) {
+      const auto type = codec::combined_field_value(response.headers, "Content-Type");
+      return Refusal{response, EndReason::failed,
+                     "Content-Type " + (type ? *type : std::string("missing")) +
+                         " is not text/event-stream: EventSource fails the connection (no reconnection)"};
+    }
+    if (settings_.request.http2_only && response.http_version != "2") {
+      return Refusal{response, EndReason::failed,
+                     "the server answered with HTTP/" + response.http_version + ", not HTTP/2 (--http2)"};
+    }
+    return std::nullopt;
   }
 
   void error(const std::string& why, bool reconnecting) {
@@ -184,6 +220,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   const net::Deadline duration_end_;
   double request_ms_ = 0;
   std::optional<EndReason> ended_;
+  std::optional<Refusal> refusal_;  // the response being refused, while its body is read
   bool connected_once_ = false;
   bool gave_up_without_connecting_ = false;
   bool never_answered_ = false;  // and the last attempt timed out
@@ -193,7 +230,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
 
 std::string_view end_reason_name(EndReason reason) {
   switch (reason) {
-    case EndReason::max_events: return "max_events";
+    case EndReason::max_events: return "count";
     case EndReason::duration: return "duration";
     case EndReason::interrupted: return "interrupted";
     case EndReason::no_content: return "no_content";

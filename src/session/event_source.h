@@ -41,10 +41,18 @@ enum class EndReason {
 
 std::string_view end_reason_name(EndReason reason);
 
+struct EventSourceResult {
+  std::optional<ErrorKind> failure;  // what kind of failure ended the run, if one did
+  std::string error;                 // with a failure: why, in one line
+};
+
 class EventSourceObserver {
  public:
   virtual ~EventSourceObserver() = default;
   virtual void open(const net::HttpResponseInfo& response) = 0;
+  // A response EventSource does not take (status, Content-Type), with the start of its
+  // body (`complete` false when cut short).
+  virtual void refused(const net::HttpResponseInfo& response, std::string_view body, bool complete) = 0;
   virtual void event(const codec::SseEvent& event, double at_ms) = 0;
   virtual void comment(std::string_view text, double at_ms) = 0;
   virtual void body(codec::ByteView raw) = 0;
@@ -53,12 +61,8 @@ class EventSourceObserver {
   virtual void error(const std::string& message, bool reconnecting) = 0;
   virtual void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id,
                          std::uint64_t attempt) = 0;
-  virtual void end(EndReason reason, const HealthSummary& summary, std::uint64_t reconnects, int exit_code) = 0;
-};
-
-struct EventSourceResult {
-  std::optional<ErrorKind> failure;  // what kind of failure ended the run, if one did
-  std::string error;                 // with a failure: why, in one line
+  virtual void end(EndReason reason, const HealthSummary& summary, std::uint64_t reconnects,
+                   const EventSourceResult& result) = 0;
 };
 
 // Runs until a bound ends it; returns how it ended (also reported to `observer`).

@@ -1,5 +1,7 @@
 #include "session/heartbeat.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace wsprobe::session {
@@ -164,6 +166,19 @@ class Run : public LiveObserver {
 };
 
 }  // namespace
+
+std::optional<Error> heartbeat_failure(const HeartbeatSummary& summary) {
+  if (summary.end == HeartbeatEnd::timed_out) return Error(ErrorKind::timeout, "--timeout passed");
+  if (summary.end == HeartbeatEnd::peer_dead) return Error(ErrorKind::refused, "the peer is dead");
+  if (summary.close && summary.close->violation) {
+    return Error(ErrorKind::refused, "the server broke a rule: " + summary.close->violation->describe());
+  }
+  if (summary.lost == 0) return std::nullopt;
+  const auto& rule = codec::rule_info(codec::Rule::pong_missing);
+  return Error(ErrorKind::refused,
+               fmt::format("{} of {} pings got no pong in time ({}: {})", summary.lost, summary.sent, rule.section,
+                           rule.summary));
+}
 
 std::string_view heartbeat_end_name(HeartbeatEnd end) {
   switch (end) {

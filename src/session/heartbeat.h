@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/errors.h"
 #include "session/live_session.h"
 #include "session/ping_tracker.h"
 
@@ -39,6 +40,10 @@ struct HeartbeatSummary {
   double lived_ms = 0;                            // open -> closed (or the end of the run)
   std::optional<LiveClose> close;                 // how the connection ended, when it did
 };
+
+// What makes a heartbeat run fail, if anything: a timeout, a dead peer, a rule the
+// server broke, or lost pings. The summary's exit code and the command's error.
+std::optional<Error> heartbeat_failure(const HeartbeatSummary& summary);
 
 class HeartbeatReporter : public LiveObserver {
  public:

@@ -1,5 +1,7 @@
 #include "session/reconnect.h"
 
+#include <fmt/format.h>
+
 #include <random>
 #include <thread>
 
@@ -40,6 +42,14 @@ std::string cause_of(const HeartbeatSummary& summary) {
 }
 
 }  // namespace
+
+std::optional<Error> reconnect_failure(const ReconnectSummary& summary) {
+  if (summary.end == ReconnectEnd::timed_out) return Error(ErrorKind::timeout, "--timeout passed");
+  if (summary.end != ReconnectEnd::gave_up) return std::nullopt;
+  return Error(summary.opens == 0 ? ErrorKind::connect : ErrorKind::refused,
+               fmt::format("gave up after {} retries ({} failed attempts in a row)", summary.failures_in_a_row - 1,
+                           summary.failures_in_a_row));
+}
 
 std::string_view reconnect_end_name(ReconnectEnd end) {
   switch (end) {
@@ -85,6 +95,7 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
       if (failure.kind() == ErrorKind::usage) throw;  // a bad URL or option fails every attempt alike
       ++summary.failures;
       const auto retry_in = policy.failed(unit(random));
+      summary.failures_in_a_row = policy.failures_in_a_row();
       reporter.failed(summary.attempts, failure.what(), policy.failures_in_a_row(), retry_in);
       if (!retry_in) {
         summary.end = ReconnectEnd::gave_up;
@@ -94,6 +105,7 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
       continue;
     }
     policy.opened();
+    summary.failures_in_a_row = 0;
     ++summary.opens;
     const double opened_at = now_ms();
     if (lost_at) summary.recoveries_ms.push_back(opened_at - *lost_at);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/errors.h"
 #include "session/heartbeat.h"
 #include "session/opener.h"
 #include "session/reconnect_policy.h"
@@ -32,11 +33,16 @@ std::string_view reconnect_end_name(ReconnectEnd end);
 struct ReconnectSummary {
   ReconnectEnd end = ReconnectEnd::duration;
   std::uint64_t attempts = 0, opens = 0, failures = 0;
+  std::uint64_t failures_in_a_row = 0;  // at the end
   double total_ms = 0, connected_ms = 0;
   std::map<std::string, std::uint64_t> disconnects;  // by cause: "close 1001", "dropped", "reset", "dead"
   std::vector<double> recoveries_ms;                 // a connection ended -> the next one opened
   std::uint64_t messages_received = 0;
 };
+
+// What makes a reconnect run fail, if anything: giving up (3 when no connection ever
+// opened, as sse; 1 when one that worked was lost) or a timeout.
+std::optional<Error> reconnect_failure(const ReconnectSummary& summary);
 
 class ReconnectReporter {
  public:

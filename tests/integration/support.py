@@ -4,6 +4,7 @@ announce readiness on their first stdout line, and bounded waits.
 Every process a test starts is stopped by the test (context managers), every wait
 has a limit, and all traffic stays on loopback.
 """
+import json
 import os
 import re
 import select
@@ -18,6 +19,32 @@ WSPROBE = os.environ.get("WSPROBE", "")
 # Debian's interpreter, which has python3-websockets; a python3 earlier on PATH may not.
 PYTHON = "/usr/bin/python3"
 PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
+
+
+def json_lines(result):
+    """The records of a --json run (JSON Lines on stdout)."""
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def of_type(lines, kind):
+    return [line for line in lines if line["type"] == kind]
+
+
+def send_report(result):
+    """A send run's records in one dict: the summary's fields, plus the close record and
+    the frames sent and received in order."""
+    lines = json_lines(result)
+    report = dict(of_type(lines, "summary")[0])
+    closes = of_type(lines, "close")
+    report["close"] = closes[0] if closes else None
+    report["sent"] = [frame for frame in of_type(lines, "frame") if frame["direction"] == "out"]
+    report["received"] = [frame for frame in of_type(lines, "frame") if frame["direction"] == "in"]
+    return report
+
+
+def by_type(result):
+    """{type: record} for a run that prints each type once (handshake, send's summary)."""
+    return {record["type"]: record for record in json_lines(result)}
 
 
 def run_wsprobe(*args, timeout=30, input=None, env=None):

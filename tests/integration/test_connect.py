@@ -1,21 +1,12 @@
 """`wsprobe connect`: a live session against wsprobe serve, Python's websockets and broken
 servers; what a browser's WebSocket would show, and the exit codes."""
-import json
 import os
 import shutil
 import subprocess
 import time
 import unittest
 
-from support import WSPROBE, python_peer, run_wsprobe, serve
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def of_type(lines, kind):
-    return [line for line in lines if line["type"] == kind]
+from support import WSPROBE, json_lines, of_type, python_peer, run_wsprobe, serve
 
 
 def connect(url, *args, input=""):
@@ -33,7 +24,7 @@ class Sessions(unittest.TestCase):
         close, = of_type(lines, "close")
         self.assertEqual((close["code"], close["sent_code"], close["event_code"]), (1000, 1000, 1000))
         self.assertTrue(close["was_clean"])
-        self.assertFalse(close["server_first"])
+        self.assertEqual(close["closed_by"], "wsprobe")
         self.assertEqual(close["tcp"], "closed_by_server")
 
     def test_send_options_go_first_in_order_and_count_closes(self):
@@ -72,7 +63,7 @@ class Sessions(unittest.TestCase):
             result = connect(server.url, "--send", "x", "--no-stdin", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         close, = of_type(json_lines(result), "close")
-        self.assertTrue(close["server_first"])
+        self.assertEqual(close["closed_by"], "server")
         self.assertEqual((close["code"], close["reason"], close["sent_code"], close["event_code"]),
                          (4000, "enough", 4000, 4000))
         self.assertTrue(close["was_clean"])
@@ -86,7 +77,7 @@ class Sessions(unittest.TestCase):
         close, = of_type(lines, "close")
         self.assertTrue(close["dropped"])
         self.assertEqual(close["event_code"], 1006)
-        stats, = of_type(lines, "stats")
+        stats, = of_type(lines, "summary")  # the JSON summary always counts the traffic
         self.assertEqual((stats["messages_sent"], stats["messages_received"]), (1, 1))
         self.assertEqual(stats["bytes_received"], 5)
         self.assertGreater(stats["buffered_high_water"], 0)

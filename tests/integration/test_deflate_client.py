@@ -1,19 +1,10 @@
 """wsprobe's client side of permessage-deflate (RFC 7692) against Python's websockets server,
 compressing in both directions with context takeover on and off, and against servers that
 send a decompression bomb or corrupt compressed data."""
-import json
 import zlib
 import unittest
 
-from support import python_peer, run_wsprobe
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def of_type(lines, kind):
-    return [line for line in lines if line["type"] == kind]
+from support import json_lines, of_type, python_peer, run_wsprobe
 
 
 def compressed_frame(payload, opcode=0x2):

@@ -1,18 +1,18 @@
 """`wsprobe handshake` against peers nobody here wrote (Python's websockets, tinyproxy)
 and against deliberately broken servers: what a user sees, and the exit codes."""
-import json
 import os
 import shutil
 import subprocess
 import time
 import unittest
 
-from support import Tinyproxy, free_port, python_peer, run_wsprobe, serve
+from support import Tinyproxy, by_type, free_port, python_peer, run_wsprobe, serve
 
 
 def handshake_json(url, *args, timeout=30):
+    """The run, and its records by type (handshake prints each type at most once)."""
     result = run_wsprobe("handshake", url, "--json", *args, timeout=timeout)
-    return result, json.loads(result.stdout) if result.stdout else None
+    return result, by_type(result)
 
 
 class AgainstPythonWebsockets(unittest.TestCase):
@@ -20,23 +20,23 @@ class AgainstPythonWebsockets(unittest.TestCase):
         with python_peer("ws_server.py") as server:
             result, report = handshake_json(server.url)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertTrue(report["ok"])
+        self.assertTrue(report["summary"]["ok"])
         self.assertEqual(report["response"]["status"], 101)
         self.assertEqual(
-            [check["rule"] for check in report["checks"]],
+            [check["rule"] for check in report["handshake"]["checks"]],
             ["handshake.status", "handshake.http-version", "handshake.no-body-fields", "handshake.upgrade",
              "handshake.connection", "handshake.accept", "handshake.subprotocol", "handshake.extensions"],
         )
-        self.assertTrue(all(check["outcome"] == "pass" and check["level"] == "MUST" for check in report["checks"]))
-        self.assertEqual(report["checks"][0]["section"], "RFC 6455 4.1")
+        self.assertTrue(all(check["outcome"] == "pass" and check["level"] == "MUST" for check in report["handshake"]["checks"]))
+        self.assertEqual(report["handshake"]["checks"][0]["section"], "RFC 6455 4.1")
         names = [header["name"] for header in report["request"]["headers"]]
         self.assertEqual(names[:5], ["Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version"])
         self.assertEqual(report["close"]["sent_code"], 1000)
-        self.assertEqual(report["close"]["received_code"], 1000)
+        self.assertEqual(report["close"]["code"], 1000)
         self.assertEqual(report["close"]["tcp"], "closed_by_server")
         for phase in ("dns", "tcp", "handshake", "total"):
-            self.assertGreaterEqual(report["timings_ms"][phase], 0)
-        self.assertIsNone(report["tls"])
+            self.assertGreaterEqual(report["timings"][phase + "_ms"], 0)
+        self.assertIsNone(report["timings"]["tls"])
 
     def test_human_output_shows_request_response_and_each_rule(self):
         with python_peer("ws_server.py") as server:
@@ -54,8 +54,8 @@ class AgainstPythonWebsockets(unittest.TestCase):
         with python_peer("ws_server.py", "--subprotocol", "chat", "--deflate") as server:
             result, report = handshake_json(server.url, "-s", "superchat", "-s", "chat", "--deflate")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(report["negotiated"]["subprotocol"], "chat")
-        self.assertEqual(report["negotiated"]["extensions"][0]["name"], "permessage-deflate")
+        self.assertEqual(report["handshake"]["subprotocol"], "chat")
+        self.assertEqual(report["handshake"]["extensions"][0]["name"], "permessage-deflate")
 
     def test_a_compressed_message_before_the_servers_close_is_inflated(self):
         # Read as it is, the compressed text would be invalid UTF-8 (1007).
@@ -64,7 +64,7 @@ class AgainstPythonWebsockets(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIsNone(report["close"]["violation"])
         self.assertEqual(report["close"]["messages_before_close"], 1)
-        self.assertEqual(report["close"]["received_code"], 1000)
+        self.assertEqual(report["close"]["code"], 1000)
 
     def test_version_probe_is_refused_with_the_supported_versions(self):
         with python_peer("ws_server.py") as server:
@@ -82,14 +82,14 @@ class AgainstPythonWebsockets(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(report["request"]["target"], "/a%2Fb/../c?x=1&y=%20")
         self.assertEqual(report["request"]["headers"][0], {"name": "Host", "value": f"[::1]:{server.port}"})
-        self.assertEqual(report["connection"]["remote_address"], "::1")
+        self.assertEqual(report["connected"]["remote_address"], "::1")
 
     def test_resolve_and_http_scheme_mapping(self):
         with python_peer("ws_server.py") as server:
             result, report = handshake_json(f"http://probe.test:{server.port}/",
                                             "--resolve", f"probe.test:{server.port}:127.0.0.1")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(report["url"], f"ws://probe.test:{server.port}/")
+        self.assertEqual(report["connected"]["url"], f"ws://probe.test:{server.port}/")
         self.assertEqual(report["request"]["headers"][0]["value"], f"probe.test:{server.port}")
 
     def test_through_an_http_connect_proxy(self):
@@ -98,7 +98,7 @@ class AgainstPythonWebsockets(unittest.TestCase):
         with python_peer("ws_server.py") as server, Tinyproxy() as proxy:
             result, report = handshake_json(server.url, "--proxy", proxy.url)
             self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertEqual(report["connection"]["remote_port"], proxy.port)
+            self.assertEqual(report["connected"]["remote_port"], proxy.port)
             env_result = subprocess.run(
                 [os.environ["WSPROBE"], "handshake", server.url, "-q"],
                 env={**os.environ, "http_proxy": proxy.url}, capture_output=True, text=True, timeout=30)
@@ -120,14 +120,14 @@ class AgainstWsprobeServe(unittest.TestCase):
             result, report = handshake_json(server.url + "room?id=1", "-s", "v2.chat", "-s", "chat")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(report["request"]["target"], "/room?id=1")
-        self.assertEqual(report["negotiated"]["subprotocol"], "chat")
-        self.assertEqual((report["close"]["received_code"], report["close"]["tcp"]), (1000, "closed_by_server"))
+        self.assertEqual(report["handshake"]["subprotocol"], "chat")
+        self.assertEqual((report["close"]["code"], report["close"]["tcp"]), (1000, "closed_by_server"))
 
     def test_deflate_before_the_url_offers_the_extension_and_keeps_the_url(self):
         with serve("--deflate") as server:
             result, report = handshake_json("--deflate", server.url)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(report["negotiated"]["extensions"][0]["name"], "permessage-deflate")
+        self.assertEqual(report["handshake"]["extensions"][0]["name"], "permessage-deflate")
 
     def test_version_probe_gets_426_with_the_supported_version(self):
         # A deliberate version other than 13: the refusal is the right answer (RFC 6455 4.2.2).
@@ -143,7 +143,7 @@ class AgainstWsprobeServe(unittest.TestCase):
         with serve() as server:
             result, report = handshake_json(server.url, "-H", "Sec-WebSocket-Key:")
         self.assertEqual(result.returncode, 0, result.stdout)
-        self.assertEqual(report["refusal_due"], "no Sec-WebSocket-Key")
+        self.assertEqual(report["handshake"]["refusal_due"], "no Sec-WebSocket-Key")
         self.assertEqual(report["response"]["status"], 400)
         self.assertIn("Sec-WebSocket-Key", report["refused"]["body"])
 
@@ -236,7 +236,7 @@ class BadInput(unittest.TestCase):
         with python_peer("bad_server.py", "wrong-accept") as server:
             result, report = handshake_json(server.url)
         self.assertEqual(result.returncode, 1)
-        failed = [check for check in report["checks"] if check["outcome"] != "pass"]
+        failed = [check for check in report["handshake"]["checks"] if check["outcome"] != "pass"]
         self.assertEqual([check["rule"] for check in failed], ["handshake.accept"])
         self.assertEqual(failed[0]["outcome"], "fail")
         self.assertEqual(failed[0]["observed"], "dGhpcyBpcyBub3QgdGhlIGFjY2VwdA==")

@@ -9,15 +9,7 @@ import time
 import unittest
 from datetime import datetime
 
-from support import WSPROBE, Nginx, free_port, run_wsprobe, serve
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def of_type(lines, kind):
-    return [line for line in lines if line["type"] == kind]
+from support import Nginx, WSPROBE, free_port, json_lines, of_type, run_wsprobe, serve
 
 
 def run_until_then(args, wait_for, act):
@@ -51,7 +43,7 @@ class Heartbeat(unittest.TestCase):
             self.assertLessEqual(rtt, 215)
         summary, = of_type(lines, "summary")
         self.assertEqual((summary["sent"], summary["answered"], summary["lost"], summary["end"]), (5, 5, 0, "count"))
-        self.assertAlmostEqual(summary["rtt_ms"]["p50"], statistics.median_low(rtts), places=3)
+        self.assertAlmostEqual(summary["rtt"]["p50_ms"], statistics.median_low(rtts), places=3)
 
     def test_no_pong_means_lost_pings_and_a_dead_peer(self):
         with serve("--no-pong") as server:
@@ -59,12 +51,12 @@ class Heartbeat(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         lines = json_lines(result)
         self.assertGreaterEqual(len(of_type(lines, "lost")), 1)
-        dead, = of_type(lines, "dead")
+        dead, = of_type(lines, "peer_dead")
         self.assertGreaterEqual(dead["silent_ms"], 200)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "peer_dead")
         self.assertEqual(result.stderr, "wsprobe: error: the peer is dead\nhint: see 'wsprobe heartbeat --help'\n")
         summary, = of_type(lines, "summary")
-        self.assertEqual((summary["rtt_ms"]["samples"], summary["rtt_ms"]["p50"]), (0, None))
+        self.assertEqual((summary["rtt"]["samples"], summary["rtt"]["p50_ms"]), (0, None))
 
     def test_server_pings_are_answered_and_their_cadence_reported(self):
         with serve("--ping-interval", "100ms") as server:
@@ -127,23 +119,22 @@ class IdleTimeoutDiscovery(unittest.TestCase):
         with serve(*serve_args) as server:
             result = run_wsprobe("heartbeat", server.url, "--idle", "--duration", max_, "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
-        summary, = of_type(json_lines(result), "summary")
-        return summary
+        lines = json_lines(result)
+        return of_type(lines, "summary")[0], of_type(lines, "close")
 
     def test_the_idle_timeout_is_measured_within_five_percent(self):
-        summary = self.idle("--idle-timeout", "1s")
+        summary, (close,) = self.idle("--idle-timeout", "1s")
         self.assertAlmostEqual(summary["lived_ms"], 1000, delta=50)
-        closed = summary["closed"]
-        self.assertEqual((closed["code"], closed["reason"], closed["by_server"]), (1001, "idle timeout", True))
-        self.assertTrue(closed["close_frame"])
+        self.assertEqual((close["code"], close["reason"], close["closed_by"]), (1001, "idle timeout", "server"))
+        self.assertTrue(close["received"])
 
     def test_a_dropped_connection_is_told_apart_from_a_close(self):
-        summary = self.idle("--drop-after", "500ms")
+        summary, (close,) = self.idle("--drop-after", "500ms")
         self.assertAlmostEqual(summary["lived_ms"], 500, delta=25)
-        self.assertEqual((summary["closed"]["close_frame"], summary["closed"]["tcp"]), (False, "fin"))
+        self.assertEqual((close["received"], close["closed_by"], close["tcp"]), (False, "nobody", "closed_by_server"))
 
     def test_max_bounds_the_wait(self):
-        summary = self.idle(max_="300ms")
+        summary, _ = self.idle(max_="300ms")
         self.assertEqual(summary["end"], "duration")
         self.assertAlmostEqual(summary["lived_ms"], 300, delta=50)
 
@@ -167,23 +158,22 @@ class ThroughAnNginxProxy(unittest.TestCase):
   }}""", ports=(port,)):
             result = run_wsprobe("heartbeat", f"ws://127.0.0.1:{port}/", *heartbeat_args, "--json")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        summary, = of_type(json_lines(result), "summary")
-        return summary
+        lines = json_lines(result)
+        return of_type(lines, "summary")[0], of_type(lines, "close")
 
     def test_an_idle_cut_by_the_proxy_is_a_fin_without_a_close(self):
-        summary = self.through_nginx((), "--idle", "--duration", "5s")
+        summary, (close,) = self.through_nginx((), "--idle", "--duration", "5s")
         self.assertAlmostEqual(summary["lived_ms"], 1000, delta=50)
-        closed = summary["closed"]
-        self.assertEqual((closed["by_server"], closed["close_frame"], closed["tcp"]), (True, False, "fin"))
+        self.assertEqual((close["received"], close["closed_by"], close["tcp"]), (False, "nobody", "closed_by_server"))
         self.assertEqual(summary["server_pings"], 0)
 
     def test_the_servers_pings_keep_the_proxy_from_cutting(self):
-        summary = self.through_nginx(("--ping-interval", "300ms"), "--idle", "--duration", "2s")
+        summary, _ = self.through_nginx(("--ping-interval", "300ms"), "--idle", "--duration", "2s")
         self.assertEqual(summary["end"], "duration")
         self.assertGreaterEqual(summary["server_pings"], 5)
 
     def test_the_clients_pings_keep_the_proxy_from_cutting(self):
-        summary = self.through_nginx((), "--interval", "300ms", "--duration", "2s")
+        summary, _ = self.through_nginx((), "--interval", "300ms", "--duration", "2s")
         self.assertEqual(summary["end"], "duration")
         self.assertEqual((summary["sent"], summary["answered"]), (7, 7))
 
@@ -200,9 +190,9 @@ class Reconnect(unittest.TestCase):
                                  "--duration", "1500ms", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
-        self.assertEqual([f["in_a_row"] for f in of_type(lines, "failed")], [1, 2])
-        self.assertEqual(of_type(lines, "opened")[0]["attempt"], 3)
-        closed = of_type(lines, "closed")
+        self.assertEqual([f["in_a_row"] for f in of_type(lines, "error")], [1, 2])
+        self.assertEqual(of_type(lines, "open")[0]["attempt"], 3)
+        closed = of_type(lines, "disconnect")
         self.assertGreaterEqual(len(closed), 2)
         self.assertTrue(all(c["cause"] == "dropped" for c in closed))
         summary, = of_type(lines, "summary")
@@ -216,7 +206,7 @@ class Reconnect(unittest.TestCase):
         self.assertEqual(result.returncode, 3)  # never connected: as sse, could not connect
         lines = json_lines(result)
         self.assertEqual(len(of_type(lines, "attempt")), 4)
-        self.assertEqual(of_type(lines, "failed")[-1]["retry_in_ms"], None)
+        self.assertEqual(of_type(lines, "error")[-1]["retry_in_ms"], None)
         self.assertEqual(of_type(lines, "summary")[0]["end"], "gave_up")
         self.assertEqual(result.stderr.splitlines()[0], "wsprobe: error: gave up after 3 retries (4 failed attempts in a row)")
         sse = run_wsprobe("sse", f"http://127.0.0.1:{free_port()}/", "--max-retries", "3", "--retry-interval", "10ms",
@@ -235,7 +225,7 @@ class Reconnect(unittest.TestCase):
 
     def test_ctrl_c_closes_with_1001_and_prints_the_summary(self):
         with serve("-v") as server:
-            returncode, output = run_until_then(["reconnect", server.url, "--timeout", "20s"], '"opened"',
+            returncode, output = run_until_then(["reconnect", server.url, "--timeout", "20s"], '"type":"open"',
                                                 lambda process: process.send_signal(signal.SIGINT))
             server.stop()
             log = server.stderr_text()

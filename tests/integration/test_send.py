@@ -1,10 +1,9 @@
 """`wsprobe send`: crafted frames, valid or not, and the verdict on the server's reaction,
 against wsprobe serve (strict) and broken servers."""
-import json
 import time
 import unittest
 
-from support import free_port, python_peer, run_wsprobe, serve
+from support import free_port, python_peer, run_wsprobe, send_report, serve
 
 
 def send(url, *frames, extra=()):
@@ -12,7 +11,7 @@ def send(url, *frames, extra=()):
     for frame in frames:
         args += ["--frame", frame]
     result = run_wsprobe("send", url, *args, "--json", "--wait", "500ms", *extra)
-    return result, json.loads(result.stdout) if result.stdout else None
+    return result, send_report(result)
 
 
 def outcomes(report):
@@ -50,7 +49,7 @@ class AgainstServe(unittest.TestCase):
                 self.assertEqual(report["expected"]["rule"] if report["expected"] else None, rule)
                 self.assertEqual(set(outcomes(report).values()), {"pass"}, report["verdicts"])
                 self.assertEqual(result.returncode, 0)
-                self.assertEqual(report["tcp"], "closed_by_server")
+                self.assertEqual(report["close"]["tcp"], "closed_by_server")
 
     def test_fragments_pings_in_between_and_dribbled_bytes_are_valid(self):
         result, report = send(self.server.url, "text/fin=0:Hel", "ping:x", "cont:lo",
@@ -60,7 +59,7 @@ class AgainstServe(unittest.TestCase):
         # The echoes, then the server's answer to the Close that ends the session.
         self.assertEqual([f["opcode_name"] for f in report["received"]], ["pong", "text", "binary", "text", "close"])
         self.assertEqual(len(report["sent"]), 7)
-        self.assertIn("kept the connection open", report["summary"])
+        self.assertIn("kept the connection open", report["result"])
         self.assertEqual(outcomes(report), {"reaction.valid-frames-refused": "pass", "pong.payload": "pass"})
 
     def test_invalid_utf8_split_across_fragments_fails_at_the_bad_byte(self):
@@ -96,7 +95,7 @@ class AgainstBrokenServers(unittest.TestCase):
         with python_peer("bad_server.py", "frames", "") as peer:
             result, report = send(peer.url, "3:")
         self.assertEqual(result.returncode, 1)
-        self.assertIn("did not react", report["summary"])
+        self.assertIn("did not react", report["result"])
         self.assertEqual(outcomes(report), {"frame.reserved-opcode": "fail"})
 
     def test_a_server_that_breaks_a_rule_fails_the_verdict(self):
@@ -105,9 +104,9 @@ class AgainstBrokenServers(unittest.TestCase):
             result, report = send(peer.url, "text:hi")
         self.assertEqual(result.returncode, 1, result.stdout)
         self.assertEqual(outcomes(report)["frame.reserved-bits"], "fail")
-        self.assertIn("RFC 6455 5.2", report["summary"])
-        self.assertEqual(report["server_violation"]["rule"], "frame.reserved-bits")
-        self.assertEqual(report["server_violation"]["level"], "MUST")
+        self.assertIn("RFC 6455 5.2", report["result"])
+        self.assertEqual(report["violation"]["rule"], "frame.reserved-bits")
+        self.assertEqual(report["violation"]["level"], "MUST")
 
     def test_a_flood_is_counted_not_kept_and_timeout_ends_it(self):
         with python_peer("bad_server.py", "flood") as peer:
@@ -116,10 +115,10 @@ class AgainstBrokenServers(unittest.TestCase):
             elapsed = time.monotonic() - started
         self.assertEqual(result.returncode, 4, result.stdout[-500:] + result.stderr)
         self.assertLess(elapsed, 5)
-        report = json.loads(result.stdout)
+        report = send_report(result)
         self.assertEqual(len(report["received"]), 1000)
         self.assertGreater(report["frames_received"], 1000)
-        self.assertIn("--timeout", report["summary"])
+        self.assertIn("--timeout", report["result"])
 
     def test_a_timeout_that_cuts_the_wait_short_is_exit_4(self):
         with serve() as server:
@@ -127,7 +126,7 @@ class AgainstBrokenServers(unittest.TestCase):
         self.assertEqual(result.returncode, 4, result.stdout)
         self.assertEqual(len(report["sent"]), 1)  # the late frame was never sent
 
-    def test_a_failed_connection_still_gives_a_json_object(self):
+    def test_a_failed_connection_still_ends_with_a_json_summary(self):
         result, report = send(f"ws://127.0.0.1:{free_port()}/", "text:hi")
         self.assertEqual(result.returncode, 3)
         self.assertEqual(report["exit_code"], 3)

@@ -1,21 +1,12 @@
 """`wsprobe sse` against an event stream server built on Python's standard http.server:
 events as EventSource dispatches them, the connection rules of the standard, stream health,
 and the bounds of a run."""
-import json
 import signal
 import subprocess
 import time
 import unittest
 
-from support import WSPROBE, free_port, python_peer, run_wsprobe, serve
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def of_type(lines, kind):
-    return [line for line in lines if line["type"] == kind]
+from support import WSPROBE, free_port, json_lines, of_type, python_peer, run_wsprobe, serve
 
 
 class SseClient(unittest.TestCase):
@@ -43,7 +34,7 @@ class SseClient(unittest.TestCase):
                          [("message", "last-event-id=", "1"), ("message", "event 2", "2"), ("message", "event 3", "3")])
         self.assertRegex(events[0]["ts"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
         end = lines[-1]
-        self.assertEqual((end["type"], end["reason"], end["events"], end["exit_code"]), ("end", "max_events", 3, 0))
+        self.assertEqual((end["type"], end["end"], end["events"], end["exit_code"]), ("summary", "count", 3, 0))
 
     def test_reconnects_after_the_body_ends_with_last_event_id(self):
         result = self.sse("events?n=2", "--max-retries", "1", "--retry-interval", "100ms", "--json")
@@ -52,9 +43,9 @@ class SseClient(unittest.TestCase):
         self.assertEqual([e["id"] for e in of_type(lines, "event")], ["1", "2", "3", "4"])
         self.assertEqual(of_type(lines, "event")[2]["data"], "last-event-id=2")
         reconnect, = of_type(lines, "reconnect")
-        self.assertEqual((reconnect["delay_ms"], reconnect["last_event_id"]), (100, "2"))
+        self.assertEqual((reconnect["retry_in_ms"], reconnect["last_event_id"]), (100, "2"))
         self.assertEqual([e["reconnecting"] for e in of_type(lines, "error")], [True, False])
-        self.assertEqual(lines[-1]["reason"], "gave_up")
+        self.assertEqual(lines[-1]["end"], "gave_up")
 
     def test_retry_field_sets_the_reconnection_time(self):
         started = time.monotonic()
@@ -62,7 +53,7 @@ class SseClient(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 2.5)  # not the 3 s default
         lines = json_lines(result)
         self.assertEqual(of_type(lines, "retry")[0]["reconnection_ms"], 150)
-        self.assertEqual(of_type(lines, "reconnect")[0]["delay_ms"], 150)
+        self.assertEqual(of_type(lines, "reconnect")[0]["retry_in_ms"], 150)
 
     def test_last_event_id_option_is_sent_from_the_first_request(self):
         result = self.sse("events?n=1", "--last-event-id", "41", "--max-events", "1", "--json")
@@ -89,7 +80,7 @@ class SseClient(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout)  # a planned end after two events
         lines = json_lines(result)
         self.assertEqual(len(of_type(lines, "event")), 2)
-        self.assertEqual(lines[-1]["reason"], "no_content")
+        self.assertEqual(lines[-1]["end"], "no_content")
 
     def test_content_type_must_be_text_event_stream_parameters_allowed(self):
         for value, code in (("text/plain", 1), ("text/html", 1), ("", 1),
@@ -143,7 +134,7 @@ class SseClient(unittest.TestCase):
         result = self.sse("events?n=1000&interval=0.05", "--duration", "500ms", "--json")
         self.assertLess(time.monotonic() - started, 3)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(json_lines(result)[-1]["reason"], "duration")
+        self.assertEqual(json_lines(result)[-1]["end"], "duration")
         result = self.sse("events?n=1000&interval=0.05", "--timeout", "500ms")
         self.assertEqual(result.returncode, 4)
 
@@ -179,7 +170,7 @@ class AgainstWsprobeServe(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
         self.assertEqual([e["data"] for e in of_type(lines, "event")], ["tick 1", "tick 2", "tick 3", "tick 4"])
-        self.assertEqual([(r["delay_ms"], r["last_event_id"]) for r in of_type(lines, "reconnect")], [(100, "2")])
+        self.assertEqual([(r["retry_in_ms"], r["last_event_id"]) for r in of_type(lines, "reconnect")], [(100, "2")])
 
     def test_status_and_content_type_faults_fail_without_reconnecting(self):
         for query in ("?status=503", "?status=404", "?status=204", "?type=text%2Fplain"):
@@ -230,7 +221,7 @@ class SseBounds(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 3)
         self.assertEqual(result.returncode, 3)
         lines = json_lines(result)
-        self.assertEqual((of_type(lines, "reconnect"), lines[-1]["reason"]), ([], "unreachable"))
+        self.assertEqual((of_type(lines, "reconnect"), lines[-1]["end"]), ([], "unreachable"))
 
     def test_max_events_means_n_even_when_one_read_holds_more(self):
         base = self.server.url.replace("ws://", "http://") + "sse"
@@ -244,7 +235,7 @@ class SseBounds(unittest.TestCase):
         result = run_wsprobe("sse", base + "?interval=10000", "--duration", "300ms", "--json")
         # Within a generous bound: the run used to end at curl's next progress call, a second later.
         self.assertLess(time.monotonic() - started, 0.9)
-        self.assertEqual(json_lines(result)[-1]["reason"], "duration")
+        self.assertEqual(json_lines(result)[-1]["end"], "duration")
 
     def test_comments_do_not_count_against_max_event_size(self):
         result = run_wsprobe("sse", self.peer.url + "big-comment", "--max-event-size", "100", "--max-events", "2",

@@ -1,16 +1,11 @@
 """`wsprobe sse` through nginx, a server nobody here wrote: a file of events served as
 text/event-stream over HTTP/2, and wsprobe serve's stream through nginx's proxy with
 response buffering on (the production failure the burst warning is for) and off."""
-import json
 import unittest
 
-from support import Nginx, free_port, run_wsprobe, serve
+from support import Nginx, free_port, json_lines, run_wsprobe, serve
 
 EVENTS = "id: 1\ndata: one\n\nid: 2\ndata: two\n\nid: 3\ndata: three\n\n"
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 class ThroughNginx(unittest.TestCase):

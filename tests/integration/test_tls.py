@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from support import Tinyproxy, python_peer, run_wsprobe, serve
+from support import Tinyproxy, by_type, python_peer, run_wsprobe, serve
 
 
 class HandshakeOverTls(unittest.TestCase):
@@ -24,8 +24,8 @@ class HandshakeOverTls(unittest.TestCase):
             self.assertTrue(server.url.startswith("wss://127.0.0.1:"), server.url)
             result = run_wsprobe("handshake", server.url, "--cacert", self.cert, "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
-        report = json.loads(result.stdout)
-        tls = report["tls"]
+        report = by_type(result)
+        tls = report["timings"]["tls"]
         self.assertTrue(tls["verified"])
         self.assertEqual(tls["verify_result"], "ok")
         self.assertTrue(tls["version"].startswith("TLSv1."))
@@ -33,8 +33,8 @@ class HandshakeOverTls(unittest.TestCase):
         self.assertIn("CN=localhost", tls["subject"])
         self.assertIn("IP:127.0.0.1", tls["subject_alt_names"])
         self.assertRegex(tls["not_after"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-        self.assertGreater(report["timings_ms"]["tls"], 0)
-        self.assertEqual(report["close"]["received_code"], 1000)
+        self.assertGreater(report["timings"]["tls_ms"], 0)
+        self.assertEqual(report["close"]["code"], 1000)
 
     def test_insecure_connects_and_reports_the_failed_verification(self):
         with serve("--tls-self-signed") as server:

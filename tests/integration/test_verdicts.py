@@ -1,14 +1,9 @@
 """Verdicts judged both ways: for each wrong verdict found in testing, a small peer that
 behaves exactly so, and what a strict and fair judge says of it (RFC 6455, RFC 7692,
 RFC 9110). Each rule is also checked against a peer that keeps it."""
-import json
 import unittest
 
-from support import python_peer, run_wsprobe, serve
-
-
-def json_lines(result):
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+from support import by_type, json_lines, python_peer, run_wsprobe, send_report, serve
 
 
 def send(url, *frames, extra=(), wait="300ms"):
@@ -19,7 +14,7 @@ def send(url, *frames, extra=(), wait="300ms"):
     result = run_wsprobe("send", url, *args, "--json", "--wait", wait, "--close-timeout", "500ms", *extra)
     if not result.stdout:
         raise AssertionError(f"send printed nothing (exit {result.returncode}): {result.stderr}")
-    return result, json.loads(result.stdout)
+    return result, send_report(result)
 
 
 def outcomes(report):
@@ -54,7 +49,7 @@ class CloseCodes(unittest.TestCase):
                 for code in (1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999):
                     with self.subTest(url=url, code=code):
                         result, report = send(url, f"close:{code}")
-                        self.assertEqual(result.returncode, 0, report["summary"])
+                        self.assertEqual(result.returncode, 0, report["result"])
                         self.assertEqual(report["close"]["code"], code)
                         self.assertEqual(outcomes(report), {"reaction.valid-frames-refused": "pass"})
 
@@ -63,9 +58,9 @@ class CloseCodes(unittest.TestCase):
         with python_peer("bad_server.py", "accept-any") as lax:
             ignored, ignored_report = send(lax.url, "3:", "close:1000")
             silent, silent_report = send(lax.url, "ping:abc", "close:1000")
-        self.assertEqual(ignored.returncode, 1, ignored_report["summary"])
+        self.assertEqual(ignored.returncode, 1, ignored_report["result"])
         self.assertEqual(outcomes(ignored_report), {"frame.reserved-opcode": "fail"})
-        self.assertEqual(silent.returncode, 1, silent_report["summary"])
+        self.assertEqual(silent.returncode, 1, silent_report["result"])
         self.assertEqual(outcomes(silent_report)["pong.missing"], "fail")
 
     def test_valid_frames_failed_as_a_protocol_error_fail(self):
@@ -87,12 +82,12 @@ class FramesAfterTheServersClose(unittest.TestCase):
             for run in range(20):
                 handshake = run_wsprobe("handshake", peer.url, "--json")
                 self.assertEqual(handshake.returncode, 1, f"run {run}: {handshake.stdout}")
-                self.assertEqual(json.loads(handshake.stdout)["close"]["violation"]["rule"], "message.after-close")
+                self.assertEqual(by_type(handshake)["close"]["violation"]["rule"], "message.after-close")
                 connect = run_wsprobe("connect", peer.url, "--no-stdin", "--wait", "10ms", "--json")
                 self.assertEqual(connect.returncode, 1, f"run {run}: {connect.stdout}")
                 result, report = send(peer.url, "text:hi", wait="10ms")
-                self.assertEqual(result.returncode, 1, f"run {run}: {report['summary']}")
-                self.assertEqual(report["server_violation"]["rule"], "message.after-close")
+                self.assertEqual(result.returncode, 1, f"run {run}: {report['result']}")
+                self.assertEqual(report["violation"]["rule"], "message.after-close")
 
     def test_data_in_the_same_segment_as_the_close_fails_every_time(self):
         # The peer keeps TCP open afterwards: a short close timeout keeps the runs quick.
@@ -117,19 +112,19 @@ class DeliberateBadRequests(unittest.TestCase):
                 with self.subTest(args):
                     refused = run_wsprobe("handshake", server.url, *args, "--json")
                     self.assertEqual(refused.returncode, 0, refused.stdout)
-                    report = json.loads(refused.stdout)
+                    report = by_type(refused)["handshake"]
                     self.assertEqual(report["refusal_due"], due)
                     self.assertEqual({c["outcome"] for c in report["checks"]}, {"pass"})
                     accepted = run_wsprobe("handshake", lax.url, *args, "--json")
                     self.assertEqual(accepted.returncode, 1, accepted.stdout)
-                    check, = json.loads(accepted.stdout)["checks"]
+                    check, = by_type(accepted)["handshake"]["checks"]
                     self.assertEqual((check["rule"], check["outcome"]), ("handshake.refusal", "fail"))
 
     def test_accepting_an_earlier_draft_version_is_informational(self):
         with python_peer("bad_server.py", "accept-any") as lax:
             result = run_wsprobe("handshake", lax.url, "--ws-version", "8", "--json")
         self.assertEqual(result.returncode, 0, result.stdout)
-        report = json.loads(result.stdout)
+        report = by_type(result)["handshake"]
         self.assertEqual(report["checks"][0]["outcome"], "informational")
         self.assertIn("earlier draft", report["checks"][0]["detail"])
 
@@ -138,7 +133,7 @@ class DeliberateBadRequests(unittest.TestCase):
         with python_peer("ws_server.py") as python:
             result = run_wsprobe("handshake", python.url, "--ws-version", "99", "--json")
         self.assertEqual(result.returncode, 1, result.stdout)
-        failed = [c["rule"] for c in json.loads(result.stdout)["checks"] if c["outcome"] == "fail"]
+        failed = [c["rule"] for c in by_type(result)["handshake"]["checks"] if c["outcome"] == "fail"]
         self.assertEqual(failed, ["handshake.version-list"])
 
 
@@ -149,7 +144,7 @@ class ShouldNotMust(unittest.TestCase):
         with python_peer("bad_server.py", "drop-on-frame") as peer:
             result, report = send(peer.url, "3:")
             strict, _ = send(peer.url, "3:", extra=("--strict",))
-        self.assertEqual(result.returncode, 0, report["summary"])
+        self.assertEqual(result.returncode, 0, report["result"])
         self.assertEqual(outcomes(report), {"frame.reserved-opcode": "pass", "reaction.close-before-failing": "non-strict"})
         self.assertEqual(strict.returncode, 1)
 
@@ -160,14 +155,14 @@ class WhatTheReceiverMayDo(unittest.TestCase):
     def test_a_non_minimal_length_accepted_is_informational(self):
         with python_peer("ws_server.py") as python:
             result, report = send(python.url, "text/len16:short")
-        self.assertEqual(result.returncode, 0, report["summary"])
+        self.assertEqual(result.returncode, 0, report["result"])
         self.assertEqual(outcomes(report)["frame.length-not-minimal"], "informational")
         self.assertEqual(report["expected"]["level"], "MUST")
 
     def test_a_non_minimal_length_refused_passes(self):
         with serve() as server:
             result, report = send(server.url, "text/len16:short")
-        self.assertEqual(result.returncode, 0, report["summary"])
+        self.assertEqual(result.returncode, 0, report["result"])
         self.assertEqual(outcomes(report), {"frame.length-not-minimal": "pass"})
 
     def test_a_64_bit_length_with_its_top_bit_set_may_get_1002_or_1009(self):
@@ -176,7 +171,7 @@ class WhatTheReceiverMayDo(unittest.TestCase):
             for url, code in ((server.url, 1002), (answers_1009.url, 1009)):
                 result, report = send(url, huge)
                 self.assertEqual(report["close"]["code"], code)
-                self.assertEqual(result.returncode, 0, report["summary"])
+                self.assertEqual(result.returncode, 0, report["result"])
                 self.assertEqual(set(outcomes(report).values()), {"pass"})
                 self.assertEqual((report["expected"]["close_code"], report["expected"]["other_close_code"]), (1002, 1009))
 
@@ -190,7 +185,7 @@ class ResponsesThatMustFail(unittest.TestCase):
                 result = run_wsprobe("handshake", peer.url, "--json")
                 connect = run_wsprobe("connect", peer.url, "--no-stdin")
             self.assertEqual(result.returncode, 1, result.stdout)
-            failed = [c["rule"] for c in json.loads(result.stdout)["checks"] if c["outcome"] == "fail"]
+            failed = [c["rule"] for c in by_type(result)["handshake"]["checks"] if c["outcome"] == "fail"]
             self.assertEqual(failed, [rule])
             self.assertEqual(connect.returncode, 1)
             self.assertIn("invalid handshake response", connect.stderr)
@@ -244,15 +239,15 @@ class CompressedMessagesThatAreValid(unittest.TestCase):
                               ("c10bf248cdc9c907000000ffff", True)):
             with self.subTest(payload), python_peer("bad_server.py", "deflate-frames", payload) as peer:
                 result, report = send(peer.url, "text:hi", extra=("--deflate",))
-            self.assertEqual(result.returncode, 0, report["summary"])
-            self.assertEqual(report["server_violation"], None)
+            self.assertEqual(result.returncode, 0, report["result"])
+            self.assertEqual(report["violation"], None)
             self.assertEqual(outcomes(report).get("deflate.tail-kept"), "informational" if note else None)
 
     def test_data_that_ends_inside_a_block_still_fails(self):
         with python_peer("bad_server.py", "deflate-frames", "c1050ac9485528") as peer:
             result, report = send(peer.url, "text:hi", extra=("--deflate",))
         self.assertEqual(result.returncode, 1)
-        self.assertEqual(report["server_violation"]["rule"], "deflate.corrupt-data")
+        self.assertEqual(report["violation"]["rule"], "deflate.corrupt-data")
 
 
 if __name__ == "__main__":
