@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # the interop peers nobody here wrote (Python websockets, tinyproxy, nginx), openssl for
 # test certificates, and chromium, in which a test opens check's HTML report.
 packages=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkg-config libedit-dev
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev zlib1g-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 python3-websockets tinyproxy nginx-light openssl chromium

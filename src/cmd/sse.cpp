@@ -2,6 +2,8 @@
 // reconnecting as it does, and say why events arrive late.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "base/errors.h"
@@ -38,6 +40,9 @@ int run_sse(const SseOptions& options) {
   settings.max_event_size = options.max_event_size;
   settings.deadline = command_deadline(options.client, net::Clock::now());
 
+  // To a pipe or file, events are written in blocks and flushed when the stream goes
+  // quiet (one write per burst, not per event); a terminal sees each at once.
+  if (isatty(STDOUT_FILENO) != 1) std::setvbuf(stdout, nullptr, _IOFBF, 64 * 1024);
   const auto reporter = output::make_sse_reporter(options.output, stdout);
   const session::EventSourceResult result = session::run_event_source(settings, *reporter, net::stop_requested_on_signal());
   if (result.failure) throw Error(*result.failure, result.error);  // after the report: why, on stderr

@@ -133,7 +133,7 @@ bool SseParser::feed(ByteView bytes) {
     if (line_.empty()) {
       take_line(bytes.subspan(at, end - at));
     } else {
-      keep_partial_line(bytes.subspan(at, end - at));
+      if (!keep_partial_line(bytes.subspan(at, end - at))) return false;  // over the limit: the line is lost
       take_line(line_);
       line_.clear();
     }

@@ -150,6 +150,7 @@ StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandl
         result.error = "--timeout passed";
         break;
       } else {
+        transfer.handler.idle();
         multi.wait(std::min({transfer.handler.wake_by(), transfer.head_delivered ? deadline : head_deadline, deadline}));
       }
     }

@@ -33,6 +33,9 @@ class HttpStreamHandler {
   virtual bool keep_going() = 0;
   // When keep_going() must be asked again even if nothing arrives (a --duration's end).
   virtual Deadline wake_by() const { return Deadline::max(); }
+  // Everything that had arrived has been handed over and the transfer is about to wait
+  // for more: the moment to flush output kept in a buffer.
+  virtual void idle() {}
 };
 
 enum class StreamEnd {

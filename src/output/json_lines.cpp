@@ -16,9 +16,9 @@ JsonWriter json_event(std::string_view type) {
   return json;
 }
 
-void emit_json_line(JsonWriter& json, std::FILE* out) {
+void emit_json_line(JsonWriter& json, std::FILE* out, bool flush) {
   json.end_object();
-  write_text(out, json.text() + "\n");
+  (flush ? write_text : write_buffered)(out, json.text() + "\n");
 }
 
 JsonWriter json_summary(std::string_view command, const RunEnd& end) {

@@ -15,8 +15,8 @@ namespace wsprobe::output {
 
 // An open object with "type" and "ts" written; add fields, then emit_json_line.
 JsonWriter json_event(std::string_view type);
-// Closes the object and prints it as one line.
-void emit_json_line(JsonWriter& json, std::FILE* out);
+// Closes the object and prints it as one line; flushed at once unless `flush` is false.
+void emit_json_line(JsonWriter& json, std::FILE* out, bool flush = true);
 
 // The summary record, opened with what every summary holds: the command, its exit
 // code, why the run ended (one word from the man page's list) and the error that

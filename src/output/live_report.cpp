@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
 #include "codec/close.h"
 #include "codec/frame.h"
 #include "output/clock_text.h"
@@ -36,6 +40,46 @@ std::string extensions_text(const codec::Negotiated& negotiated) {
   return text;
 }
 
+// A payload as human lines show it: text escaped (raw with --raw), binary as
+// --binary-as says, cut at preview_limit bytes unless --full.
+std::string payload_text(const LiveOutputOptions& options, codec::Opcode type, codec::ByteView payload) {
+  const codec::ByteView shown = options.full ? payload : payload.first(std::min(payload.size(), preview_limit));
+  const std::string_view chars(reinterpret_cast<const char*>(shown.data()), shown.size());
+  std::string text;
+  if (type == codec::Opcode::text) {
+    text = options.common.raw ? std::string(chars) : escape_for_terminal(chars);
+  } else {
+    switch (options.binary_as) {
+      case BinaryFormat::hex: text = spaced_hex(shown); break;
+      case BinaryFormat::base64: text = base64(shown); break;
+      case BinaryFormat::text: text = escape_for_terminal(chars); break;
+      case BinaryFormat::raw: text = std::string(chars); break;
+    }
+  }
+  if (shown.size() < payload.size()) text += fmt::format(" ... ({} bytes in all; --full shows them)", payload.size());
+  return text;
+}
+
+// The pings typed as /ping, so that their pongs are shown with the round trip.
+class PendingPings {
+ public:
+  void sent(codec::ByteView payload) { sent_at_.emplace_back(codec::Bytes(payload.begin(), payload.end()), now()); }
+  // The round trip of the ping this pong answers, if it answers one.
+  std::optional<double> answered(codec::ByteView payload) {
+    for (auto it = sent_at_.begin(); it != sent_at_.end(); ++it) {
+      if (!std::equal(payload.begin(), payload.end(), it->first.begin(), it->first.end())) continue;
+      const double rtt = std::chrono::duration<double, std::milli>(now() - it->second).count();
+      sent_at_.erase(it);
+      return rtt;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
+  std::vector<std::pair<codec::Bytes, std::chrono::steady_clock::time_point>> sent_at_;
+};
+
 class HumanLive : public LiveReporter {
  public:
   HumanLive(const LiveOutputOptions& options, std::FILE* out)
@@ -56,25 +100,14 @@ class HumanLive : public LiveReporter {
     if (options_.common.verbose) line(style_.dim(frame_line(outgoing, header, payload)));
   }
   void message(codec::Opcode type, codec::ByteView payload) override {
-    const codec::ByteView shown = options_.full ? payload : payload.first(std::min(payload.size(), preview_limit));
-    const std::string_view chars(reinterpret_cast<const char*>(shown.data()), shown.size());
-    std::string text;
-    if (type == codec::Opcode::text) {
-      text = "< " + (options_.common.raw ? std::string(chars) : escape_for_terminal(chars));
-    } else {
-      text = fmt::format("< [binary {} bytes] ", payload.size());
-      switch (options_.binary_as) {
-        case BinaryFormat::hex: text += spaced_hex(shown); break;
-        case BinaryFormat::base64: text += base64(shown); break;
-        case BinaryFormat::text: text += escape_for_terminal(chars); break;
-        case BinaryFormat::raw: text += std::string(chars); break;
-      }
-    }
-    if (shown.size() < payload.size()) text += fmt::format(" ... ({} bytes in all; --full shows them)", payload.size());
-    line(text);
+    line("< " + binary_label(type, payload) + payload_text(options_, type, payload));
   }
-  void ping(codec::ByteView payload) override { control("ping", payload); }
-  void pong(codec::ByteView payload) override { control("pong", payload); }
+  void sent(codec::Opcode type, codec::ByteView payload) override {
+    line(style_.dim("> ") + binary_label(type, payload) + payload_text(options_, type, payload));
+  }
+  void ping_sent(codec::ByteView payload) override { pings_.sent(payload); }
+  void ping(codec::ByteView payload) override { control("ping", payload, std::nullopt); }
+  void pong(codec::ByteView payload) override { control("pong", payload, pings_.answered(payload)); }
   void closed(const session::LiveClose& close) override {
     std::string text = "CLOSED";
     if (close.violation) text += " " + style_.bad("server broke a rule: " + close.violation->describe());
@@ -102,10 +135,15 @@ class HumanLive : public LiveReporter {
   }
 
  private:
-  void control(std::string_view kind, codec::ByteView payload) {
-    if (!options_.show_control) return;
-    line(style_.dim(fmt::format("< {} ", kind)) +
-         escape_for_terminal(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())));
+  static std::string binary_label(codec::Opcode type, codec::ByteView payload) {
+    return type == codec::Opcode::text ? "" : fmt::format("[binary {} bytes] ", payload.size());
+  }
+  // A ping or pong from the server: with --show-control, or when it answers a /ping.
+  void control(std::string_view kind, codec::ByteView payload, std::optional<double> rtt_ms) {
+    if (!options_.show_control && !rtt_ms) return;
+    std::string text = style_.dim(fmt::format("< {} ", kind)) + escape_for_terminal(codec::as_chars(payload));
+    if (rtt_ms) text += style_.dim(fmt::format(" ({:.3f} ms after the /ping)", *rtt_ms));
+    line(text);
   }
   void line(const std::string& text) {
     if (!options_.common.quiet) print_timed_line(out_, style_, text);
@@ -114,6 +152,33 @@ class HumanLive : public LiveReporter {
   LiveOutputOptions options_;
   std::FILE* out_;
   Style style_;
+  PendingPings pings_;
+};
+
+// --data-only: each message's data on a line of its own, and nothing else, for pipes.
+// Notes (input errors) go to stderr, so that stdout holds the data alone.
+class DataOnlyLive : public LiveReporter {
+ public:
+  DataOnlyLive(const LiveOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+
+  void connecting(const std::string&) override {}
+  void opened(const codec::Negotiated&) override {}
+  void state(session::ReadyState) override {}
+  void frame(bool, const codec::FrameHeader&, codec::ByteView) override {}
+  void message(codec::Opcode type, codec::ByteView payload) override {
+    write_text(out_, payload_text(options_, type, payload) + "\n");
+  }
+  void sent(codec::Opcode, codec::ByteView) override {}
+  void ping_sent(codec::ByteView) override {}
+  void ping(codec::ByteView) override {}
+  void pong(codec::ByteView) override {}
+  void closed(const session::LiveClose&) override {}
+  void note(const std::string& text) override { write_text(stderr, text + "\n"); }
+  void finish(const session::LiveStats&, const RunEnd&) override {}
+
+ private:
+  LiveOutputOptions options_;
+  std::FILE* out_;
 };
 
 class JsonLive : public LiveReporter {
@@ -141,19 +206,11 @@ class JsonLive : public LiveReporter {
     frame_fields(json, outgoing, header, payload);
     emit_json_line(json, out_);
   }
-  void message(codec::Opcode type, codec::ByteView payload) override {
-    JsonWriter json = json_event("message");
-    json.field("opcode", type == codec::Opcode::text ? "text" : "binary").field("size", std::uint64_t{payload.size()});
-    const std::string_view chars(reinterpret_cast<const char*>(payload.data()), payload.size());
-    if (type == codec::Opcode::text) {
-      json.field("data", chars);
-    } else {
-      json.field("data_base64", base64(payload));
-    }
-    emit_json_line(json, out_);
-  }
-  void ping(codec::ByteView payload) override { control("ping", payload); }
-  void pong(codec::ByteView payload) override { control("pong", payload); }
+  void message(codec::Opcode type, codec::ByteView payload) override { payload_record("message", type, payload); }
+  void sent(codec::Opcode type, codec::ByteView payload) override { payload_record("sent", type, payload); }
+  void ping_sent(codec::ByteView payload) override { pings_.sent(payload); }
+  void ping(codec::ByteView payload) override { control("ping", payload, std::nullopt); }
+  void pong(codec::ByteView payload) override { control("pong", payload, pings_.answered(payload)); }
   void closed(const session::LiveClose& close) override {
     JsonWriter json = json_event("close");
     close_fields(json, close);
@@ -173,21 +230,34 @@ class JsonLive : public LiveReporter {
   }
 
  private:
-  void control(std::string_view kind, codec::ByteView payload) {
-    if (!options_.show_control) return;
+  void payload_record(std::string_view kind, codec::Opcode type, codec::ByteView payload) {
+    JsonWriter json = json_event(kind);
+    json.field("opcode", type == codec::Opcode::text ? "text" : "binary").field("size", std::uint64_t{payload.size()});
+    if (type == codec::Opcode::text) {
+      json.field("data", codec::as_chars(payload));
+    } else {
+      json.field("data_base64", base64(payload));
+    }
+    emit_json_line(json, out_);
+  }
+  void control(std::string_view kind, codec::ByteView payload, std::optional<double> rtt_ms) {
+    if (!options_.show_control && !rtt_ms) return;
     JsonWriter json = json_event(kind);
     json.field("data_hex", spaced_hex(payload));
+    if (rtt_ms) json.field("rtt_ms", *rtt_ms);
     emit_json_line(json, out_);
   }
 
   LiveOutputOptions options_;
   std::FILE* out_;
+  PendingPings pings_;
 };
 
 }  // namespace
 
 std::unique_ptr<LiveReporter> make_live_reporter(const LiveOutputOptions& options, std::FILE* out) {
   if (options.common.json) return std::make_unique<JsonLive>(options, out);
+  if (options.data_only) return std::make_unique<DataOnlyLive>(options, out);
   return std::make_unique<HumanLive>(options, out);
 }
 

@@ -20,12 +20,16 @@ struct LiveOutputOptions {
   bool full = false;          // whole payloads, however long
   bool show_control = false;  // pings and pongs from the peer
   bool show_stats = false;    // the human summary line (the JSON summary always has them)
+  bool data_only = false;     // messages' data alone, one a line
 };
 
 class LiveReporter : public session::LiveObserver {
  public:
   virtual void connecting(const std::string& url) = 0;
   virtual void opened(const codec::Negotiated& negotiated) = 0;
+  // A message we send, and a ping the user asked for (its pong is shown with the round trip).
+  virtual void sent(codec::Opcode type, codec::ByteView payload) = 0;
+  virtual void ping_sent(codec::ByteView payload) = 0;
   // A line for the user: input errors, /help.
   virtual void note(const std::string& text) = 0;
   // The run is over: messages and bytes each way, and how it ended.

@@ -1,6 +1,9 @@
 #include "output/sse_report.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "output/clock_text.h"
 #include "base/escape.h"
@@ -90,7 +93,7 @@ class HumanReporter : public session::EventSourceObserver {
 
   void body(codec::ByteView raw) override {
     if (!options_.common.raw) return;
-    write_text(out_, codec::as_chars(raw));
+    (flush_each_ ? write_text : write_buffered)(out_, codec::as_chars(raw));
   }
 
   void retry(std::uint64_t milliseconds) override {
@@ -111,6 +114,8 @@ class HumanReporter : public session::EventSourceObserver {
                      last_event_id.empty() ? "" : " with Last-Event-ID: " + peer(last_event_id)));
   }
 
+  void idle() override { std::fflush(out_); }
+
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult&) override {
     note(fmt::format("end: {}; {} events, {} reconnects, {} bytes, first byte {}, first event {}, longest gap {}{}",
@@ -122,8 +127,9 @@ class HumanReporter : public session::EventSourceObserver {
  private:
   std::string peer(std::string_view text) const { return escape_for_terminal(text); }
 
+  // Events and comments: buffered unless stdout is a terminal (status lines flush them).
   void print(const std::string& line) {
-    write_text(out_, line + "\n");
+    (flush_each_ ? write_text : write_buffered)(out_, line + "\n");
   }
   // Status lines go to stderr under --raw, so that stdout holds the stream alone.
   void note(const std::string& line) {
@@ -135,6 +141,7 @@ class HumanReporter : public session::EventSourceObserver {
   SseOutputOptions options_;
   std::FILE* out_;
   Style style_;
+  const bool flush_each_ = isatty(fileno(out_)) == 1;
 };
 
 class JsonLinesReporter : public session::EventSourceObserver {
@@ -163,14 +170,14 @@ class JsonLinesReporter : public session::EventSourceObserver {
     JsonWriter json = json_event("event");
     json.field("event", event.type).field("data", event.data).field("id", event.last_event_id);
     json.field("at_ms", at_ms);
-    emit_json_line(json, out_);
+    emit_json_line(json, out_, flush_each_);
   }
 
   void comment(std::string_view text, double at_ms) override {
     if (!options_.show_comments) return;
     JsonWriter json = json_event("comment");
     json.field("text", text).field("at_ms", at_ms);
-    emit_json_line(json, out_);
+    emit_json_line(json, out_, flush_each_);
   }
 
   void body(codec::ByteView) override {}
@@ -200,6 +207,8 @@ class JsonLinesReporter : public session::EventSourceObserver {
     emit_json_line(json, out_);
   }
 
+  void idle() override { std::fflush(out_); }
+
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult& result) override {
     RunEnd end{session::end_reason_name(reason)};
@@ -216,6 +225,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
 
   SseOutputOptions options_;
   std::FILE* out_;
+  const bool flush_each_ = isatty(fileno(out_)) == 1;
 };
 
 }  // namespace

@@ -19,10 +19,21 @@ std::string Style::paint(std::string_view code, std::string_view text) const {
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
 }
 
+namespace {
+Prompt* active_prompt = nullptr;
+}  // namespace
+
+void set_prompt(Prompt* prompt) { active_prompt = prompt; }
+
 void write_text(std::FILE* out, std::string_view text) {
+  Prompt* const prompt = out == stdout ? active_prompt : nullptr;
+  if (prompt) prompt->hide();
   std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
+  if (prompt) prompt->redraw();
 }
+
+void write_buffered(std::FILE* out, std::string_view text) { std::fwrite(text.data(), 1, text.size(), out); }
 
 void print_timed_line(std::FILE* out, const Style& style, const std::string& text) {
   write_text(out, style.dim(time_of_day()) + " " + text + "\n");

@@ -23,7 +23,23 @@ struct Style {
 };
 
 // Writes every byte of `text`, NULs included (--raw prints what came), and flushes.
+// While a prompt is on the terminal, output to stdout goes above the line being typed.
 void write_text(std::FILE* out, std::string_view text);
+
+// Writes `text` into the stream's buffer, to go out at the next flush: for a stream of
+// many small records to a pipe or file, which the caller flushes when input goes quiet.
+void write_buffered(std::FILE* out, std::string_view text);
+
+// A line being typed on the terminal (interactive connect): write_text clears it before
+// printing to stdout and redraws it after.
+class Prompt {
+ public:
+  virtual ~Prompt() = default;
+  virtual void hide() = 0;
+  virtual void redraw() = 0;
+};
+// `prompt` stays registered until set_prompt(nullptr).
+void set_prompt(Prompt* prompt);
 
 // A human event line: the time of day (dimmed), the text, flushed at once.
 void print_timed_line(std::FILE* out, const Style& style, const std::string& text);

@@ -97,6 +97,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   bool keep_going() override {
     return !interrupted_ && !ended_ && !bound_reached() && !(refusal_ && net::Clock::now() >= refusal_->read_until);
   }
+  void idle() override { observer_.idle(); }
   net::Deadline wake_by() const override {
     const net::Deadline bound = std::min(duration_end_, settings_.deadline);
     return refusal_ ? std::min(bound, refusal_->read_until) : bound;

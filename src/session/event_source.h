@@ -61,6 +61,8 @@ class EventSourceObserver {
   virtual void error(const std::string& message, bool reconnecting) = 0;
   virtual void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id,
                          std::uint64_t attempt) = 0;
+  // Nothing more to read for now: output kept in a buffer goes out.
+  virtual void idle() = 0;
   virtual void end(EndReason reason, const HealthSummary& summary, std::uint64_t reconnects,
                    const EventSourceResult& result) = 0;
 };

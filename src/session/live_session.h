@@ -91,6 +91,8 @@ class LiveSession : private codec::EngineHandler {
   static constexpr std::uint64_t read_pause_threshold = 4 * 1024 * 1024;
   std::uint64_t buffered_amount() const { return engine_.output().size(); }
   const LiveStats& stats() const { return stats_; }
+  // The connection's socket, for the caller's poll.
+  int socket() const { return connection_.socket(); }
   const LiveClose& close_report() const { return engine_.close_record(); }
   // Wire times for round trips: when the latest write began, and when the socket
   // last turned readable (before the bytes were read and parsed).

@@ -168,6 +168,23 @@ TEST(SseParser, AnEventOverTheLimitStopsTheParserWithAViolation) {
   EXPECT_EQ(handler.events, "message \"0123456789\" \"\"; message \"0123456789\" \"\"");
 }
 
+// A line over the limit is lost whole, however the reads split it: the start of it is
+// never taken for a line of its own (a retry: of only its first digits, as the fuzzer
+// found).
+TEST(SseParser, ALineOverTheLimitIsNeverTakenInPart) {
+  const std::string body = "retry:" + std::string(60, '0') + "777\ndata: after\n\n";
+  for (const auto& chunks : test::chunkings(test::bytes_of(body))) {
+    RecordingHandler handler;
+    SseParser parser(handler, 64);
+    for (const Bytes& chunk : chunks) {
+      if (!parser.feed(chunk)) break;
+    }
+    ASSERT_TRUE(handler.violation);
+    EXPECT_FALSE(handler.retry);
+    EXPECT_EQ(handler.events, "");
+  }
+}
+
 // Only event data counts against the limit: a comment of any length is no event. Its
 // first max_comment_kept bytes are reported, the rest dropped unkept.
 TEST(SseParser, ACommentLongerThanTheLimitIsNoViolation) {

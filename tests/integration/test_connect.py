@@ -1,6 +1,7 @@
 """`wsprobe connect`: a live session against wsprobe serve, Python's websockets and broken
 servers; what a browser's WebSocket would show, and the exit codes."""
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -105,6 +106,123 @@ class Bounds(unittest.TestCase):
         self.assertIn("closing handshake not completed", result.stdout)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         self.assertLess(cpu, 0.5, "the wait for the server's Close must sleep, not spin")
+
+
+class Pipes(unittest.TestCase):
+    """Standard input from a pipe: the replies still due come before the close."""
+
+    def test_the_end_of_input_waits_for_a_slow_servers_replies(self):
+        with python_peer("ws_server.py", "--echo-delay", "0.4") as server:
+            result = connect(server.url, "--json", input="q\nr\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        self.assertEqual([m["data"] for m in of_type(lines, "message")], ["q", "r"])
+        self.assertEqual([m["data"] for m in of_type(lines, "sent")], ["q", "r"])
+        self.assertEqual(lines[-1]["end"], "input_ended")
+
+    def test_count_waits_for_its_replies_however_slow(self):
+        with python_peer("ws_server.py", "--echo-delay", "0.6") as server:
+            result = connect(server.url, "--count", "2", "--linger", "100ms", "--data-only", input="a\nb\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "a\nb\n")
+
+    def test_a_server_that_stays_quiet_is_left_after_linger(self):
+        with serve("--fault", "no-echo") as server:
+            started = time.monotonic()
+            result = connect(server.url, "--linger", "300ms", "--json", input="x\n")
+            elapsed = time.monotonic() - started
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertLess(elapsed, 5)
+        lines = json_lines(result)
+        self.assertEqual((of_type(lines, "message"), lines[-1]["end"]), ([], "input_ended"))
+
+    def test_data_only_prints_each_message_on_a_line_and_nothing_else(self):
+        with serve() as server:
+            result = connect(server.url, "--data-only", "--send-binary", "00ff", input="héllo\n\x1b[31mred\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # Binary as --binary-as says (hex by default); what the peer sent stays escaped.
+        self.assertEqual(result.stdout, "00 ff\nhéllo\n\\x1b[31mred\n")
+        self.assertEqual(result.stderr, "")
+
+
+class Interactive(unittest.TestCase):
+    """A terminal at standard input: a prompt with libedit's editing and history, lines
+    printed above the one being typed, what was sent shown with its time."""
+
+    def run_in_terminal(self, url, keys):
+        """Runs connect on a pseudo-terminal (its controlling terminal, so Ctrl-C is a
+        signal); types each of `keys` (text, pause in seconds); returns the exit status,
+        everything it printed, and whether the terminal's settings were restored."""
+        import fcntl
+        import pty
+        import select
+        import termios
+        master, slave = pty.openpty()
+        settings = termios.tcgetattr(slave)
+
+        def own_terminal():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        process = subprocess.Popen([WSPROBE, "connect", url], stdin=slave, stdout=slave, stderr=slave,
+                                   preexec_fn=own_terminal, env={**os.environ, "NO_COLOR": "1", "TERM": "xterm"})
+        output = b""
+
+        def read_for(seconds):
+            nonlocal output
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                if select.select([master], [], [], 0.05)[0]:
+                    try:
+                        output += os.read(master, 65536)
+                    except OSError:
+                        return
+        try:
+            read_for(0.5)
+            for text, pause in keys:
+                os.write(master, text.encode())
+                read_for(pause)
+            returncode = process.wait(timeout=10)
+            read_for(0.2)
+            restored = termios.tcgetattr(slave) == settings
+        finally:
+            process.kill()
+            process.wait()
+            os.close(master)
+            os.close(slave)
+        return returncode, output.decode(errors="replace"), restored
+
+    def test_prompt_history_and_redraw(self):
+        with python_peer("ws_server.py", "--tick", "0.5") as server:
+            returncode, output, restored = self.run_in_terminal(server.url, [
+                ("hello\r", 0.3),
+                ("\x1b[A\r", 0.3),       # Up: the line sent before, sent again
+                ("wor", 1.2),             # a tick arrives while "wor" is being typed
+                ("ld\r", 0.3),
+                ("/ping abc\r", 0.5),
+                ("\x04", 1.0),            # Ctrl-D closes
+            ])
+        self.assertEqual(returncode, 0, output)
+        self.assertTrue(restored)
+        self.assertIn("/help lists commands; Ctrl-D or Ctrl-C closes", output)
+        self.assertNotIn("^[[A", output)
+        lines = output.replace("\x1b[K", "").split("\r\n")
+        sent = [line for line in lines if re.search(r"\d\d:\d\d:\d\d\.\d{3} > ", line)]
+        self.assertEqual([line.rsplit("> ", 1)[1] for line in sent], ["hello", "hello", "world"])
+        self.assertEqual(sum(1 for line in lines if line.endswith(" < hello")), 2)
+        # A tick landed while "wor" was typed: printed on a line of its own, "wor" drawn again.
+        self.assertRegex(output, r"< tick \d+\r\n> wor")
+        self.assertRegex(output, r"< pong abc \(\d+\.\d{3} ms after the /ping\)")
+        self.assertIn("CloseEvent code=1000 wasClean=true", output)
+
+    def test_ctrl_c_closes_with_1000_and_restores_the_terminal(self):
+        with serve() as server:
+            returncode, output, restored = self.run_in_terminal(server.url, [("wörld\r", 0.4), ("part", 0.2),
+                                                                             ("\x03", 1.0)])
+        self.assertEqual(returncode, 0, output)
+        self.assertTrue(restored)
+        self.assertIn("< wörld", output)
+        self.assertIn("we sent 1000", output)
 
 
 class Terminal(unittest.TestCase):

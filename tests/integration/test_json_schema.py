@@ -109,7 +109,7 @@ class Schema(unittest.TestCase):
             self.check_run("send", server.url, "--frame", "text:hi", "--wait", "100ms", expect_exit=0)
             records = self.check_run("connect", server.url, "--send", "hi", "--send-binary", "00ff", "--count", "2",
                                      "--no-stdin", "-v", "--show-control", expect_exit=0)
-            self.assertEqual({"state", "open", "frame", "message", "close", "summary"},
+            self.assertEqual({"state", "open", "sent", "frame", "message", "close", "summary"},
                              {record["type"] for record in records})
             self.check_run("heartbeat", server.url, "--pings", "2", "--interval", "50ms", "-v", expect_exit=0)
             self.check_run("reconnect", server.url, "--duration", "200ms", expect_exit=0)

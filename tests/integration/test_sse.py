@@ -1,6 +1,8 @@
 """`wsprobe sse` against an event stream server built on Python's standard http.server:
 events as EventSource dispatches them, the connection rules of the standard, stream health,
 and the bounds of a run."""
+import json
+import select
 import signal
 import subprocess
 import time
@@ -72,6 +74,26 @@ class SseClient(unittest.TestCase):
                 self.assertFalse(error["reconnecting"])
                 self.assertIn(f"status {status}", error["message"])
                 self.assertTrue(result.stderr.startswith(f"wsprobe: error: status {status}"), result.stderr)
+                refused, = of_type(lines, "refused")
+                self.assertEqual((refused["status"], refused["body"], refused["body_complete"]),
+                                 (int(status), "data: never seen\n\n", True))
+
+    def test_a_refusal_shows_its_head_and_body_and_says_why_once(self):
+        result = self.sse("status/503", "-v")
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stdout, r"refused: 503 text/event-stream over HTTP/1\.[01], 18 bytes of body")
+        self.assertIn("< Content-Type: text/event-stream", result.stdout)
+        self.assertIn("< data: never seen", result.stdout)
+        self.assertNotIn("status 503", result.stdout)  # the reason is stderr's, printed once
+        self.assertEqual(result.stderr.count("status 503"), 1, result.stderr)
+
+    def test_the_body_of_a_refusal_that_never_ends_is_read_briefly(self):
+        started = time.monotonic()
+        result = self.sse("type?value=text/html&hold=30", "--json")
+        self.assertEqual(result.returncode, 1)
+        self.assertLess(time.monotonic() - started, 10)  # the server holds the body open for 30 s
+        refused, = of_type(json_lines(result), "refused")
+        self.assertFalse(refused["body_complete"])
 
     def test_204_ends_without_reconnecting(self):
         result = self.sse("status/204", "--json")
@@ -236,6 +258,25 @@ class SseBounds(unittest.TestCase):
         # Within a generous bound: the run used to end at curl's next progress call, a second later.
         self.assertLess(time.monotonic() - started, 0.9)
         self.assertEqual(json_lines(result)[-1]["end"], "duration")
+
+    def test_to_a_pipe_each_event_still_comes_out_when_the_stream_goes_quiet(self):
+        # Output to a pipe is written in blocks, flushed whenever the stream goes quiet: a
+        # reader sees the first event long before a block could fill (100 events, 20 s).
+        slow = serve("--sse-interval", "200ms")
+        with slow as server:
+            process = subprocess.Popen([WSPROBE, "sse", server.url.replace("ws://", "http://") + "sse",
+                                        "--max-events", "100", "--json"], stdout=subprocess.PIPE, text=True)
+            try:
+                ready, _, _ = select.select([process.stdout], [], [], 5)
+                self.assertTrue(ready, "nothing came out within 5 s")
+                self.assertEqual(json.loads(process.stdout.readline())["type"], "open")
+                ready, _, _ = select.select([process.stdout], [], [], 5)
+                self.assertTrue(ready, "the first event did not come out within 5 s")
+                self.assertEqual(json.loads(process.stdout.readline())["type"], "event")
+            finally:
+                process.kill()
+                process.wait(timeout=10)
+                process.stdout.close()
 
     def test_comments_do_not_count_against_max_event_size(self):
         result = run_wsprobe("sse", self.peer.url + "big-comment", "--max-event-size", "100", "--max-events", "2",

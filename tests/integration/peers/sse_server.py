@@ -5,7 +5,8 @@ Paths (query parameters in brackets):
   /events[?n=5&interval=0.02&retry=MS]  n numbered events, ids resumed after Last-Event-ID, then the
                                         body ends; the first event's data names the Last-Event-ID received
   /status/CODE                          that status with a text/event-stream body
-  /type[?value=TYPE]                    200 with that Content-Type (none without the parameter)
+  /type[?value=TYPE][&hold=SECONDS]     200 with that Content-Type (none without the parameter),
+                                        the body held open that long
   /then-204                             two events; a reconnection (with Last-Event-ID) gets 204
   /burst                                two events, 1.2 s of silence, then five events in one write
   /gzip                                 gzip-encoded events, flushed one by one, no Cache-Control
@@ -59,6 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         elif parts[0] == "type":
             self.start(content_type=query.get("value", "none"), extra=[("Cache-Control", "no-cache")])
             self.write("data: typed\n\n")
+            time.sleep(float(query.get("hold", 0)))
         elif parts[0] == "then-204":
             if self.headers.get("Last-Event-ID"):
                 self.start(status=204, extra=[("Content-Length", "0")])

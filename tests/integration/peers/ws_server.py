@@ -2,10 +2,12 @@
 a peer nobody on this project wrote. Prints 'listening on ws://127.0.0.1:PORT/' when ready.
 
 Usage: ws_server.py [--host ADDR] [--subprotocol NAME]... [--deflate] [--greet TEXT]
-                    [--close-after N --close-code C]
+                    [--close-after N --close-code C] [--echo-delay SECONDS] [--tick SECONDS]
 
 --greet sends TEXT to each client right after the handshake (compressed, with --deflate).
 --close-after N: after echoing N messages the server closes with --close-code (default 1000).
+--echo-delay: each echo comes this long after its message (a slow server).
+--tick: also send "tick N" this often, unasked.
 """
 import argparse
 import asyncio
@@ -14,19 +16,32 @@ import sys
 import websockets
 
 
-def echo_handler(greeting, close_after, close_code):
+async def ticks(websocket, interval):
+    number = 0
+    while True:
+        await asyncio.sleep(interval)
+        number += 1
+        await websocket.send(f"tick {number}")
+
+
+def echo_handler(greeting, close_after, close_code, echo_delay, tick):
     async def echo(websocket, path=None):
         count = 0
+        ticker = asyncio.ensure_future(ticks(websocket, tick)) if tick else None
         try:
             if greeting is not None:
                 await websocket.send(greeting)
             async for message in websocket:
+                await asyncio.sleep(echo_delay)
                 await websocket.send(message)
                 count += 1
                 if close_after and count >= close_after:
                     await websocket.close(code=close_code, reason="enough")
         except websockets.ConnectionClosed:
             pass
+        finally:
+            if ticker:
+                ticker.cancel()
 
     return echo
 
@@ -39,9 +54,11 @@ async def main():
     parser.add_argument("--greet")
     parser.add_argument("--close-after", type=int, default=0)
     parser.add_argument("--close-code", type=int, default=1000)
+    parser.add_argument("--echo-delay", type=float, default=0)
+    parser.add_argument("--tick", type=float, default=0)
     args = parser.parse_args()
     server = await websockets.serve(
-        echo_handler(args.greet, args.close_after, args.close_code),
+        echo_handler(args.greet, args.close_after, args.close_code, args.echo_delay, args.tick),
         args.host,
         0,
         subprotocols=args.subprotocol or None,
