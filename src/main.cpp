@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "cli/help_format.h"
 #include "cli/options.h"
 #include "cli/usage_errors.h"
 #include "output/json_lines.h"
@@ -93,7 +94,8 @@ std::vector<std::string> with_current_option_names(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"wsprobe: inspect and test WebSocket (RFC 6455, RFC 7692) and Server-Sent Events endpoints",
                "wsprobe"};
-  app.set_version_flag("--version", fmt::format("wsprobe {}", wsprobe::version));
+  app.set_version_flag("-V,--version", fmt::format("wsprobe {}", wsprobe::version));
+  app.formatter(std::make_shared<wsprobe::cli::HelpFormatter>());
   app.footer(subcommand_footer());
   app.require_subcommand(0, 1);
 

@@ -31,10 +31,11 @@ std::optional<CodePoint> decode_at(std::string_view bytes, std::size_t at) {
   return CodePoint{value, length};
 }
 
-// Code points that change how the text around them is shown: C1 controls, and the
+// Code points that change how the text around them is shown: C1 controls, the line and
+// paragraph separators (a line break to some terminals and viewers), and the
 // bidirectional embeddings, overrides and isolates ("Trojan Source").
 bool is_unsafe_code_point(std::uint32_t value) {
-  return (value >= 0x80 && value <= 0x9f) || (value >= 0x202a && value <= 0x202e) ||
+  return (value >= 0x80 && value <= 0x9f) || (value >= 0x2028 && value <= 0x202e) ||
          (value >= 0x2066 && value <= 0x2069);
 }
 

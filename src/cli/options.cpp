@@ -66,13 +66,15 @@ CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::uint64
 }
 
 void add_connection_options(CLI::App& app, ClientOptions& options) {
-  app.add_option("url", options.url, "the server's URL")->required();
-  app.add_option("-H,--header", options.headers, "extra request header 'Name: value' (repeatable); 'Name:' removes one");
+  app.add_option("url", options.url, "the server's URL")->required()->type_name("URL");
+  app.add_option("-H,--header", options.headers, "extra request header 'Name: value' (repeatable); 'Name:' removes one")
+      ->type_name("HEADER");
   app.add_flag("-k,--insecure", options.insecure, "do not verify the server's TLS certificate");
   app.add_option("--cacert", options.cacert, "CA certificates (PEM) to verify the server with")->check(CLI::ExistingFile);
   app.add_option("--cert", options.cert, "client certificate (PEM)")->check(CLI::ExistingFile);
   app.add_option("--key", options.key, "client private key (PEM)")->check(CLI::ExistingFile);
-  app.add_option("--proxy", options.proxy, "http:// or https:// proxy URL (a CONNECT tunnel); default: the *_proxy environment");
+  app.add_option("--proxy", options.proxy, "http:// or https:// proxy URL (a CONNECT tunnel); default: the *_proxy environment")
+      ->type_name("URL");
   app.add_flag("--proxy-insecure", options.proxy_insecure, "do not verify an https:// proxy's TLS certificate");
   app.add_option("--proxy-cacert", options.proxy_cacert, "CA certificates (PEM) to verify an https:// proxy with")
       ->check(CLI::ExistingFile);

@@ -310,12 +310,16 @@ cli::Run setup_connect(CLI::App& app) {
   app.add_flag("--show-control", options->output.show_control, "show pings and pongs from the server");
   const auto repeatable = CLI::MultiOptionPolicy::TakeAll;
   options->send =
-      app.add_option("--send", "send this text message first (repeatable, in order)")->multi_option_policy(repeatable);
+      app.add_option("--send", "send this text message first (repeatable, in order)")
+          ->type_name("TEXT")
+          ->multi_option_policy(repeatable);
   options->send_binary = app.add_option("--send-binary", "send these hex bytes as a binary message first")
+                             ->type_name("HEX")
                              ->multi_option_policy(repeatable);
   options->send_file = app.add_option("--send-file", "send this file as a binary message first")
                            ->multi_option_policy(repeatable)
-                           ->check(CLI::ExistingFile);
+                           ->check(CLI::ExistingFile)
+                           ->type_name("FILE");
   app.add_flag("--stdin-binary", options->stdin_binary, "send each input line's bytes as a binary message");
   app.add_flag("--stdin-hex", options->stdin_hex, "decode each input line as hex, send it as binary")
       ->excludes("--stdin-binary");
@@ -336,7 +340,8 @@ cli::Run setup_connect(CLI::App& app) {
                            "how long to wait for the server's part of the closing handshake");
   app.footer(
       "In a terminal, lines starting with / are commands: /ping [text], /pong [text], /binary HEX,\n"
-      "/close [code [reason]], /help. EOF (Ctrl-D) or Ctrl-C closes with 1000.\n"
+      "/close [code [reason]], /help. Ctrl-D or Ctrl-C closes with 1000. When piped input ends,\n"
+      "the replies still due come first: --count of them, or until --linger passes quietly.\n"
       "\n"
       "Examples:\n"
       "  wsprobe connect ws://127.0.0.1:9001/\n"

@@ -55,6 +55,7 @@ cli::Run setup_sse(CLI::App& app) {
   auto options = std::make_shared<SseOptions>();
   cli::add_connection_options(app, options->client);
   cli::add_output_options(app, options->output.common);
+  app.get_option("--verbose")->description("more detail: the response headers, retry changes, what the parser discarded");
   app.add_flag("--show-comments", options->output.show_comments, "show comment lines (keep-alives)");
   app.add_flag("--http2", options->http2, "insist on HTTP/2 (fail when the server speaks HTTP/1.1)");
   app.add_option("--last-event-id", options->last_event_id, "send this Last-Event-ID from the first request on");

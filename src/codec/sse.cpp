@@ -151,6 +151,10 @@ bool SseParser::feed(ByteView bytes) {
 }
 
 void SseParser::end_of_body() {
+  const bool partial_field = !line_.empty() && line_.front() != ':';
+  if (!data_.empty() || partial_field) {
+    handler_.on_discarded("an event the body ended in the middle of (no blank line after it)");
+  }
   line_.clear();
   data_.clear();
   type_.clear();
@@ -208,9 +212,19 @@ void SseParser::process_field(std::string_view name, std::string_view value) {
     data_.append(value);
     data_ += '\n';
   } else if (name == "id") {
-    if (value.find('\0') == std::string_view::npos) id_buffer_ = value;
+    if (value.find('\0') == std::string_view::npos) {
+      id_buffer_ = value;
+    } else {
+      handler_.on_discarded("an id field with a NUL in it");
+    }
   } else if (name == "retry") {
-    if (all_digits(value)) handler_.on_retry(saturating_decimal(value));
+    if (all_digits(value)) {
+      handler_.on_retry(saturating_decimal(value));
+    } else {
+      handler_.on_discarded("a retry field that is not all digits: '" + std::string(value) + "'");
+    }
+  } else {
+    handler_.on_discarded("a field named '" + std::string(name) + "', which EventSource ignores");
   }
 }
 

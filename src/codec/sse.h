@@ -32,6 +32,9 @@ class SseHandler {
   virtual void on_retry(std::uint64_t milliseconds) { (void)milliseconds; }
   // The stream grew an event over the limit; the parser takes no further input.
   virtual void on_violation(const Violation& violation) = 0;
+  // What the algorithm drops without a word, said for -v: a field of another name, a
+  // retry value not all digits, an event the body ended in the middle of.
+  virtual void on_discarded(std::string_view what) { (void)what; }
 };
 
 class SseParser {

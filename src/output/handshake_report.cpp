@@ -10,6 +10,7 @@
 #include "output/json_lines.h"
 #include "output/session_json.h"
 #include "output/style.h"
+#include "output/words.h"
 #include "output/verdict_text.h"
 
 namespace wsprobe::output {
@@ -126,7 +127,7 @@ class HumanReporter : public HandshakeReporter {
         text += "; TCP closed by us (the connection failed)";
         break;
     }
-    if (close.messages_before_close) text += fmt::format("; {} messages came first", close.messages_before_close);
+    if (close.messages_before_close) text += "; " + counted(close.messages_before_close, "message") + " came first";
     line(text);
     close_ = close;
   }

@@ -9,6 +9,7 @@
 #include "output/json_lines.h"
 #include "output/session_json.h"
 #include "output/style.h"
+#include "output/words.h"
 #include "output/verdict_text.h"
 
 namespace wsprobe::output {
@@ -71,11 +72,11 @@ class HumanHeartbeat : public session::HeartbeatReporter {
   void summary(const session::HeartbeatSummary& s) override {
     if (idle_) {
       const std::string pings = fmt::format(
-          "the server pinged {} times{}", s.server_pings,
+          "the server pinged {}{}", counted(s.server_pings, "time"),
           s.server_ping_interval_ms ? fmt::format(" (every {:.0f} ms)", *s.server_ping_interval_ms) : "");
       if (s.end == session::HeartbeatEnd::duration || s.end == session::HeartbeatEnd::interrupted) {
         line(fmt::format("idle: still open after {:.3f} s ({}); {}", s.lived_ms / 1000,
-                         session::heartbeat_end_name(s.end), pings));
+                         end_words(session::heartbeat_end_name(s.end)), pings));
       } else {
         line(fmt::format("idle: the connection lived {:.3f} s, then the server ended it with {}; {}",
                          s.lived_ms / 1000, s.close ? close_text(*s.close) : std::string("nothing"), pings));
@@ -90,8 +91,8 @@ class HumanHeartbeat : public session::HeartbeatReporter {
     }
     text += fmt::format("; server pings {}", s.server_pings);
     if (s.server_ping_interval_ms) text += fmt::format(" (every {:.0f} ms)", *s.server_ping_interval_ms);
-    if (s.unmatched) text += fmt::format("; {} unmatched pongs", s.unmatched);
-    text += fmt::format("; ended: {}", session::heartbeat_end_name(s.end));
+    if (s.unmatched) text += "; " + counted(s.unmatched, "unmatched pong");
+    text += fmt::format("; ended: {}", end_words(session::heartbeat_end_name(s.end)));
     line(text);
   }
 

@@ -16,6 +16,7 @@
 #include "output/json_lines.h"
 #include "output/session_json.h"
 #include "output/style.h"
+#include "output/words.h"
 #include "output/verdict_text.h"
 
 namespace wsprobe::output {
@@ -120,7 +121,7 @@ class HumanLive : public LiveReporter {
     }
     if (close.sent_code) text += fmt::format(", we sent {}", *close.sent_code);
     text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.peer_first ? "server" : "client",
-                        close.handshake_completed() ? "completed" : "not completed", session::tcp_end_name(close.tcp));
+                        close.handshake_completed() ? "completed" : "not completed", tcp_end_words(close.tcp));
     if (!close.tcp_error.empty()) text += " (" + escape_for_terminal(close.tcp_error) + ")";
     text += fmt::format("; CloseEvent code={} wasClean={}", close.event_code(), close.was_clean());
     line(close.was_clean() ? style_.dim(text) : style_.bad(text));
@@ -128,10 +129,10 @@ class HumanLive : public LiveReporter {
   void note(const std::string& text) override { line(text); }
   void finish(const session::LiveStats& stats, const RunEnd&) override {
     if (!options_.show_stats) return;
-    line(fmt::format("stats: sent {} messages, {} bytes; received {} messages, {} bytes; send buffer high-water {} "
-                     "bytes",
-                     stats.messages_sent, stats.bytes_sent, stats.messages_received, stats.bytes_received,
-                     stats.buffered_high_water));
+    line(fmt::format("stats: sent {}, {}; received {}, {}; send buffer high-water {}",
+                     counted(stats.messages_sent, "message"), counted(stats.bytes_sent, "byte"),
+                     counted(stats.messages_received, "message"), counted(stats.bytes_received, "byte"),
+                     counted(stats.buffered_high_water, "byte")));
   }
 
  private:

@@ -9,6 +9,7 @@
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"
+#include "output/words.h"
 
 namespace wsprobe::output {
 namespace {
@@ -50,12 +51,13 @@ class HumanReconnect : public session::ReconnectReporter {
     std::string causes;
     for (const auto& [cause, count] : s.disconnects) causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", count, cause);
     const auto recovery = recovery_of(s.recoveries_ms);
-    line(fmt::format("summary: connected {:.1f}% of {:.1f} s; {} attempts, {} opens, {} failed; disconnects: {}; "
-                     "recovery {}; {} messages received; ended: {}",
-                     share(s), s.total_ms / 1000, s.attempts, s.opens, s.failures, causes.empty() ? "none" : causes,
+    line(fmt::format("summary: connected {:.1f}% of {:.1f} s; {}, {}, {} failed; disconnects: {}; "
+                     "recovery {}; {} received; ended: {}",
+                     share(s), s.total_ms / 1000, counted(s.attempts, "attempt"), counted(s.opens, "open"), s.failures,
+                     causes.empty() ? "none" : causes,
                      recovery ? fmt::format("mean {:.0f} ms, max {:.0f} ms", recovery->mean_ms, recovery->max_ms)
                               : std::string("-"),
-                     s.messages_received, session::reconnect_end_name(s.end)));
+                     counted(s.messages_received, "message"), end_words(session::reconnect_end_name(s.end))));
   }
 
  private:

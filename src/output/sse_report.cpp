@@ -11,6 +11,7 @@
 #include "output/json_lines.h"
 #include "output/session_json.h"
 #include "output/style.h"
+#include "output/words.h"
 
 namespace wsprobe::output {
 namespace {
@@ -74,14 +75,14 @@ class HumanReporter : public session::EventSourceObserver {
     std::string head = style_.dim(time_of_day()) + " " + style_.bold(peer(event.type));
     if (!event.last_event_id.empty()) head += " id=" + peer(event.last_event_id);
     if (event.data.find('\n') == std::string::npos) {
-      print(head + "  " + peer(event.data));
+      print(head + "  " + data_line(event.data));
       return;
     }
     print(head);
     std::size_t start = 0;
     for (;;) {
       const std::size_t end = event.data.find('\n', start);
-      print("    " + peer(std::string_view(event.data).substr(start, end - start)));
+      print("    " + data_line(std::string_view(event.data).substr(start, end - start)));
       if (end == std::string::npos) break;
       start = end + 1;
     }
@@ -98,6 +99,10 @@ class HumanReporter : public session::EventSourceObserver {
 
   void retry(std::uint64_t milliseconds) override {
     if (options_.common.verbose) note(fmt::format("retry: reconnection time now {} ms", milliseconds));
+  }
+
+  void discarded(std::string_view what) override {
+    if (options_.common.verbose) note(style_.dim("discarded: ") + peer(what));
   }
 
   void warning(const session::HealthWarning& warning) override {
@@ -118,24 +123,31 @@ class HumanReporter : public session::EventSourceObserver {
 
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult&) override {
-    note(fmt::format("end: {}; {} events, {} reconnects, {} bytes, first byte {}, first event {}, longest gap {}{}",
-                     end_text(reason), summary.events, reconnects, summary.bytes, ms_text(summary.first_byte_ms),
+    note(fmt::format("end: {}; {}, {}, {}, first byte {}, first event {}, longest gap {}{}", end_text(reason),
+                     counted(summary.events, "event"), counted(reconnects, "reconnect"), counted(summary.bytes, "byte"),
+                     ms_text(summary.first_byte_ms),
                      ms_text(summary.first_event_ms), ms_text(summary.longest_gap_ms),
-                     summary.bursts ? fmt::format(", {} bursts", summary.bursts) : ""));
+                     summary.bursts ? ", " + counted(summary.bursts, "burst") : ""));
   }
 
  private:
   std::string peer(std::string_view text) const { return escape_for_terminal(text); }
+  // A data line, quoted when blank or when spaces at its ends would not show.
+  std::string data_line(std::string_view data) const {
+    const bool quote = data.empty() || data.front() == ' ' || data.back() == ' ' || data.front() == '\t' ||
+                       data.back() == '\t';
+    return quote ? "\"" + peer(data) + "\"" : peer(data);
+  }
 
   // Events and comments: buffered unless stdout is a terminal (status lines flush them).
   void print(const std::string& line) {
     (flush_each_ ? write_text : write_buffered)(out_, line + "\n");
   }
-  // Status lines go to stderr under --raw, so that stdout holds the stream alone.
+  // Status lines, with the time: to stderr under --raw, so that stdout holds the stream alone.
   void note(const std::string& line) {
     if (options_.common.quiet) return;
     std::FILE* stream = options_.common.raw ? stderr : out_;
-    write_text(stream, line + "\n");
+    write_text(stream, style_.dim(time_of_day()) + " " + line + "\n");
   }
 
   SseOutputOptions options_;
@@ -185,6 +197,13 @@ class JsonLinesReporter : public session::EventSourceObserver {
   void retry(std::uint64_t milliseconds) override {
     JsonWriter json = json_event("retry");
     json.field("reconnection_ms", milliseconds);
+    emit_json_line(json, out_);
+  }
+
+  void discarded(std::string_view what) override {
+    if (!options_.common.verbose) return;
+    JsonWriter json = json_event("discarded");
+    json.field("text", what);
     emit_json_line(json, out_);
   }
 

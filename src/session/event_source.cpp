@@ -112,10 +112,13 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     if (settings_.max_events && health_.summary().events >= *settings_.max_events) ended_ = EndReason::max_events;
   }
   void on_comment(std::string_view text) override { observer_.comment(text, now_ms()); }
+  // The reconnection time used, a day at most, is what is reported.
   void on_retry(std::uint64_t ms) override {
-    reconnection_time_ = milliseconds(static_cast<milliseconds::rep>(std::min<std::uint64_t>(ms, 86'400'000)));
-    observer_.retry(ms);
+    const std::uint64_t used = std::min<std::uint64_t>(ms, max_reconnection_ms);
+    reconnection_time_ = milliseconds(static_cast<milliseconds::rep>(used));
+    observer_.retry(used);
   }
+  void on_discarded(std::string_view what) override { observer_.discarded(what); }
   void on_violation(const codec::Violation& violation) override {
     error(violation.describe() + ": raise --max-event-size to accept it", false);
     ended_ = EndReason::failed;
@@ -172,6 +175,8 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     observer_.end(reason, health_.summary(), reconnects, result);
     return result;
   }
+
+  static constexpr std::uint64_t max_reconnection_ms = 86'400'000;
 
   // A response EventSource does not take: the end it makes and why, in one line.
   struct Refusal {

@@ -56,7 +56,10 @@ class EventSourceObserver {
   virtual void event(const codec::SseEvent& event, double at_ms) = 0;
   virtual void comment(std::string_view text, double at_ms) = 0;
   virtual void body(codec::ByteView raw) = 0;
+  // A retry field: the reconnection time now used (a day at most).
   virtual void retry(std::uint64_t milliseconds) = 0;
+  // What the parser dropped (SseHandler::on_discarded).
+  virtual void discarded(std::string_view what) = 0;
   virtual void warning(const HealthWarning& warning) = 0;
   virtual void error(const std::string& message, bool reconnecting) = 0;
   virtual void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id,

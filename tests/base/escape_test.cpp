@@ -21,6 +21,7 @@ TEST(EscapeForTerminal, EscapesControlsInvalidBytesAndReorderingCharacters) {
   EXPECT_EQ(escape_for_terminal("\xe2\x82"), "\\xe2\\x82");           // cut off
   EXPECT_EQ(escape_for_terminal("\xc2\x9b"), "\\u009b");              // C1 CSI
   EXPECT_EQ(escape_for_terminal("abc\xe2\x80\xae"), "abc\\u202e");    // right-to-left override
+  EXPECT_EQ(escape_for_terminal("a\xe2\x80\xa8" "b\xe2\x80\xa9"), "a\\u2028b\\u2029");  // line and paragraph separators
 }
 
 TEST(MadeSafeForTerminal, EscapesControlsButKeepsEscapesAlreadyMade) {

@@ -98,6 +98,22 @@ class Cli(unittest.TestCase):
                     result = run(command, url, *spelling)
                     self.assertEqual(result.returncode, 3, result.stderr)
 
+    def test_help_shows_one_placeholder_per_option_and_no_cli11_bookkeeping(self):
+        for command in ("handshake", "connect", "send", "heartbeat", "reconnect", "sse", "check", "serve"):
+            with self.subTest(command=command):
+                options = "\n".join(line for line in run(command, "--help").stdout.splitlines()
+                                     if re.match(r"\s+-", line))
+                self.assertNotRegex(options, r"TEXT:|:FILE|\bx \d|Excludes:|Needs:|->|\{|ENUM|\bINT\b|UINT")
+        connect = run("connect", "--help").stdout
+        self.assertRegex(connect, r"--send TEXT ")
+        self.assertRegex(connect, r"--send-file FILE ")
+        self.assertRegex(connect, r"--binary-as base64\|hex\|raw\|text ")
+        self.assertRegex(run("serve", "--help").stdout, r"--close-after DURATION CODE ")
+        self.assertIn("what the parser discarded", run("sse", "--help").stdout)
+        self.assertNotIn("one line per frame", run("sse", "--help").stdout)
+        self.assertEqual(run("-V").stdout, run("--version").stdout)
+        self.assertRegex(run("-V").stdout, r"^wsprobe \d+\.\d+")
+
     def test_readme_table_and_man_page_match_help(self):
         table = run("--help").stdout.split("Subcommands:\n", 1)[1].split("\n\n", 1)[0]
         help_rows = re.findall(r"^  (\w+) +(.+?)( \(planned\))?$", table, re.M)

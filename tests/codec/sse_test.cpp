@@ -73,6 +73,7 @@ class RecordingHandler : public SseHandler {
   std::vector<std::string> comments;
   std::optional<std::uint64_t> retry;
   std::optional<Violation> violation;
+  std::vector<std::string> discarded;
 
   void on_event(const SseEvent& event) override {
     events += (events.empty() ? "" : "; ") + render(event.type) + " \"" + render(event.data) + "\" \"" +
@@ -81,6 +82,7 @@ class RecordingHandler : public SseHandler {
   void on_comment(std::string_view text) override { comments.emplace_back(text); }
   void on_retry(std::uint64_t milliseconds) override { retry = milliseconds; }
   void on_violation(const Violation& v) override { violation = v; }
+  void on_discarded(std::string_view what) override { discarded.emplace_back(what); }
 };
 
 TEST(SseParser, VectorsGiveTheSameEventsForEveryChunking) {
@@ -166,6 +168,28 @@ TEST(SseParser, AnEventOverTheLimitStopsTheParserWithAViolation) {
   SseParser parser(handler, 32);
   EXPECT_TRUE(parser.feed(test::bytes_of("data: 0123456789\n\ndata: 0123456789\n\n")));
   EXPECT_EQ(handler.events, "message \"0123456789\" \"\"; message \"0123456789\" \"\"");
+}
+
+// What the algorithm drops in silence is said, for -v: another field's name, a retry
+// that is not all digits, and the event a body ends in the middle of.
+TEST(SseParser, WhatIsDiscardedIsSaid) {
+  const std::string body = "foo: bar\nretry: 12x\ndata: kept\n\n:comment\ndata: unfinished";
+  for (const auto& chunks : test::chunkings(test::bytes_of(body))) {
+    RecordingHandler handler;
+    SseParser parser(handler, 1024);
+    for (const Bytes& chunk : chunks) ASSERT_TRUE(parser.feed(chunk));
+    parser.end_of_body();
+    EXPECT_EQ(handler.events, "message \"kept\" \"\"");
+    EXPECT_EQ(handler.discarded, (std::vector<std::string>{
+                                     "a field named 'foo', which EventSource ignores",
+                                     "a retry field that is not all digits: '12x'",
+                                     "an event the body ended in the middle of (no blank line after it)"}));
+  }
+  RecordingHandler handler;
+  SseParser parser(handler, 1024);
+  ASSERT_TRUE(parser.feed(test::bytes_of("data: x\n\n:a comment left open")));
+  parser.end_of_body();
+  EXPECT_TRUE(handler.discarded.empty());  // a comment is no event
 }
 
 // A line over the limit is lost whole, however the reads split it: the start of it is

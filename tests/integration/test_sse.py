@@ -78,6 +78,16 @@ class SseClient(unittest.TestCase):
                 self.assertEqual((refused["status"], refused["body"], refused["body_complete"]),
                                  (int(status), "data: never seen\n\n", True))
 
+    def test_a_huge_retry_is_reported_as_the_time_used_and_v_says_what_was_discarded(self):
+        result = self.sse("events?n=1&retry=" + "1" * 27, "--max-events", "1", "--json", "-v")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = json_lines(result)
+        retry, = of_type(lines, "retry")
+        self.assertEqual(retry["reconnection_ms"], 86_400_000)  # a day at most, and below 2^53
+        result = self.sse("events?n=1&retry=soon", "--max-events", "1", "-v")
+        self.assertIn("discarded: a retry field that is not all digits: 'soon'", result.stdout)
+        self.assertRegex(result.stdout, r"^\d\d:\d\d:\d\d\.\d{3} open: 200 ")  # status lines have their time
+
     def test_a_refusal_shows_its_head_and_body_and_says_why_once(self):
         result = self.sse("status/503", "-v")
         self.assertEqual(result.returncode, 1)
