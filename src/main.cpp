@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "cli/completions.h"
 #include "cli/help_format.h"
 #include "cli/options.h"
 #include "cli/usage_errors.h"
@@ -109,6 +110,13 @@ int main(int argc, char** argv) {
     wsprobe::cli::refuse_negative_counts(*command);
   }
 
+  // `wsprobe --completions SHELL`: the completion script, from the tables just built.
+  if (argc >= 2 && std::string_view(argv[1]) == "--completions") {
+    const auto script = argc == 3 ? wsprobe::cli::completion_script(app, argv[2]) : std::nullopt;
+    if (!script) return fail("--completions takes bash, zsh or fish", "", "", wsprobe::ErrorKind::usage, false);
+    std::fputs(script->c_str(), stdout);
+    return wsprobe::exit_ok;
+  }
   const bool json = json_asked(argc, argv);
   if (const auto mistyped = mistyped_subcommand(argc, argv)) {
     return fail(*mistyped, "", "", wsprobe::ErrorKind::usage, json);

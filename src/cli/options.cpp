@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <map>
 
 namespace wsprobe::cli {
 namespace {
@@ -104,6 +105,16 @@ void add_output_options(CLI::App& app, OutputOptions& options) {
   app.add_flag("-q,--quiet", options.quiet, "print only errors")->excludes("--verbose");
   app.add_flag("--raw", options.raw, "print peer bytes as they came, unescaped");
   app.add_flag("--show-secrets", options.show_secrets, "print Authorization, Cookie and similar headers in full");
+  add_color_option(app);
+}
+
+void add_color_option(CLI::App& app) {
+  app.add_option_function<output::ColorMode>(
+         "--color", [](const output::ColorMode& mode) { output::set_color_mode(mode); },
+         "colour: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always or never")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, output::ColorMode>{
+          {"auto", output::ColorMode::automatic}, {"always", output::ColorMode::always}, {"never", output::ColorMode::never}}))
+      ->option_text("auto|always|never");
 }
 
 void add_strict_option(CLI::App& app, bool& strict) {

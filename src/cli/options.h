@@ -11,6 +11,7 @@
 
 #include "base/units.h"
 #include "output/options.h"
+#include "output/style.h"
 
 namespace wsprobe::cli {
 
@@ -40,6 +41,8 @@ void add_connection_options(CLI::App& app, ClientOptions& options);
 // subprotocols, permessage-deflate, and the message size limit.
 void add_client_options(CLI::App& app, ClientOptions& options);
 void add_output_options(CLI::App& app, OutputOptions& options);
+// --color=auto|always|never (part of add_output_options; serve takes it alone).
+void add_color_option(CLI::App& app);
 // --strict: a missed SHOULD fails the command (exit 1) instead of a non-strict line.
 void add_strict_option(CLI::App& app, bool& strict);
 

@@ -9,9 +9,18 @@
 
 namespace wsprobe::output {
 
+namespace {
+ColorMode color_mode = ColorMode::automatic;
+}  // namespace
+
+void set_color_mode(ColorMode mode) { color_mode = mode; }
+
 Style Style::for_stream(std::FILE* stream) {
+  if (color_mode != ColorMode::automatic) return Style{color_mode == ColorMode::always};
   const char* no_color = std::getenv("NO_COLOR");
-  return Style{isatty(fileno(stream)) == 1 && (no_color == nullptr || *no_color == '\0')};
+  const char* term = std::getenv("TERM");
+  const bool dumb = term != nullptr && std::string_view(term) == "dumb";
+  return Style{isatty(fileno(stream)) == 1 && (no_color == nullptr || *no_color == '\0') && !dumb};
 }
 
 std::string Style::paint(std::string_view code, std::string_view text) const {

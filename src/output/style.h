@@ -7,10 +7,15 @@
 
 namespace wsprobe::output {
 
+// --color: auto is colour on a terminal, unless NO_COLOR is set (to anything) or
+// TERM is dumb; always and never say it outright.
+enum class ColorMode { automatic, always, never };
+void set_color_mode(ColorMode mode);
+
 struct Style {
   bool color = false;
 
-  // Colour for a terminal stream, as the conventions say.
+  // Colour for a stream, as --color and the conventions say.
   static Style for_stream(std::FILE* stream);
 
   std::string good(std::string_view text) const { return paint("32", text); }

@@ -4,7 +4,9 @@ Run by ctest with WSPROBE set to the binary under test.
 """
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -126,6 +128,50 @@ class Cli(unittest.TestCase):
         section = MAN.read_text().split(".SH SUBCOMMANDS", 1)[1].split(".SH ", 1)[0]
         man_rows = dict(re.findall(r"^\.B (\w+)\n(.+)$", section, re.M))
         self.assertEqual(man_rows, {name: summary for name, (summary, _) in from_help.items()})
+
+
+class Install(unittest.TestCase):
+    """cmake --install and the shell completions it installs, written by the binary."""
+
+    def test_completions_load_and_complete_in_bash_zsh_and_fish(self):
+        with tempfile.TemporaryDirectory() as directory:
+            scripts = {}
+            for shell in ("bash", "zsh", "fish"):
+                result = run("--completions", shell)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                scripts[shell] = Path(directory) / shell
+                scripts[shell].write_text(result.stdout)
+            bash = subprocess.run(["bash", "-c", f"""source {scripts['bash']}
+                COMP_WORDS=(wsprobe hands); COMP_CWORD=1; _wsprobe; echo "${{COMPREPLY[@]}}"
+                COMP_WORDS=(wsprobe reconnect --backoff ''); COMP_CWORD=3; _wsprobe; echo "${{COMPREPLY[@]}}"
+                COMP_WORDS=(wsprobe connect --data); COMP_CWORD=2; _wsprobe; echo "${{COMPREPLY[@]}}" """],
+                                  capture_output=True, text=True, timeout=30)
+            self.assertEqual(bash.stdout.splitlines(), ["handshake", "fixed exponential", "--data-only"], bash.stderr)
+            self.assertTrue(shutil.which("zsh") and shutil.which("fish"), "zsh and fish come with bootstrap.sh")
+            zsh = subprocess.run(["zsh", "-f", "-c", f"autoload -U compinit; compinit -u -D; source {scripts['zsh']}; "
+                                                     "print -r -- $_comps[wsprobe]"],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual((zsh.stdout, zsh.stderr), ("_wsprobe\n", ""))
+            fish = subprocess.run(["fish", "-c", f"source {scripts['fish']}; complete -C 'wsprobe hand'; "
+                                                 "complete -C 'wsprobe reconnect --backoff '"],
+                                  capture_output=True, text=True, timeout=30)
+            self.assertEqual([line.split("\t")[0] for line in fish.stdout.splitlines()],
+                             ["handshake", "exponential", "fixed"], fish.stderr)
+        self.assertEqual(run("--completions", "tcsh").returncode, 2)
+
+    def test_cmake_install_puts_the_binary_man_page_and_completions_in_place(self):
+        build = Path(WSPROBE).parent
+        with tempfile.TemporaryDirectory() as prefix:
+            result = subprocess.run(["cmake", "--install", str(build), "--prefix", prefix], capture_output=True,
+                                    text=True, timeout=120)
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            root = Path(prefix)
+            installed = subprocess.run([str(root / "bin" / "wsprobe"), "-V"], capture_output=True, text=True)
+            self.assertEqual(installed.stdout, run("-V").stdout)
+            self.assertEqual((root / "share/man/man1/wsprobe.1").read_text(), MAN.read_text())
+            for path in ("share/bash-completion/completions/wsprobe", "share/zsh/vendor-completions/_wsprobe",
+                         "share/fish/vendor_completions.d/wsprobe.fish"):
+                self.assertIn("wsprobe", (root / path).read_text(), path)
 
 
 if __name__ == "__main__":

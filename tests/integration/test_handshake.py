@@ -6,7 +6,7 @@ import subprocess
 import time
 import unittest
 
-from support import Tinyproxy, by_type, free_port, python_peer, run_wsprobe, serve
+from support import WSPROBE, Tinyproxy, by_type, free_port, python_peer, run_wsprobe, serve
 
 
 def handshake_json(url, *args, timeout=30):
@@ -251,6 +251,27 @@ class BadInput(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertFalse(report["close"]["received"])
         self.assertEqual(report["close"]["tcp"], "left_open")
+
+
+class Colour(unittest.TestCase):
+    """--color, NO_COLOR and TERM=dumb, on a terminal (script(1) gives one) and a pipe."""
+
+    def on_a_terminal(self, url, *args, **env):
+        result = subprocess.run(["script", "-qec", " ".join([WSPROBE, "handshake", url, *args]), "/dev/null"],
+                                capture_output=True, text=True, timeout=30,
+                                env={**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, "TERM": "xterm", **env})
+        self.assertEqual(result.returncode, 0, result.stdout)
+        return "\x1b[" in result.stdout
+
+    def test_colour_on_a_terminal_unless_told_or_dumb(self):
+        with serve() as server:
+            self.assertTrue(self.on_a_terminal(server.url))
+            self.assertFalse(self.on_a_terminal(server.url, NO_COLOR="1"))
+            self.assertFalse(self.on_a_terminal(server.url, TERM="dumb"))
+            self.assertFalse(self.on_a_terminal(server.url, "--color=never"))
+            self.assertTrue(self.on_a_terminal(server.url, "--color=always", NO_COLOR="1"))
+            self.assertNotIn("\x1b[", run_wsprobe("handshake", server.url).stdout)  # a pipe
+            self.assertIn("\x1b[32mpass", run_wsprobe("handshake", server.url, "--color", "always").stdout)
 
 
 if __name__ == "__main__":

@@ -38,9 +38,11 @@ class Heartbeat(unittest.TestCase):
         lines = json_lines(result)
         rtts = [pong["rtt_ms"] for pong in of_type(lines, "pong")]
         self.assertEqual([pong["seq"] for pong in of_type(lines, "pong")], [1, 2, 3, 4, 5])
+        # Each round trip holds the server's 200 ms; the bound above only rules out a
+        # pong taken for a later ping's (500 ms), not scheduling on a loaded machine.
         for rtt in rtts:
             self.assertGreaterEqual(rtt, 200)
-            self.assertLessEqual(rtt, 215)
+            self.assertLess(rtt, 300)
         summary, = of_type(lines, "summary")
         self.assertEqual((summary["sent"], summary["answered"], summary["lost"], summary["end"]), (5, 5, 0, "count"))
         self.assertAlmostEqual(summary["rtt"]["p50_ms"], statistics.median_low(rtts), places=3)
