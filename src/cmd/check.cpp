@@ -62,15 +62,6 @@ std::vector<const conformance::Case*> selection(const CheckOptions& options) {
   return cases;
 }
 
-int list_cases(const std::vector<const conformance::Case*>& cases) {
-  for (const conformance::Case* test_case : cases) {
-    output::write_text(stdout, fmt::format("{:<22} {:<8} {:<16} {:<6} {}\n", test_case->id,
-                                           test_case->autobahn.value_or("-"), test_case->sentence->section,
-                                           codec::level_name(test_case->sentence->level), test_case->title));
-  }
-  return exit_ok;
-}
-
 // A report file, opened before the run so that a path that cannot be written is a
 // usage error at once, not after every case has run. Closed (nullopt) without a path.
 std::optional<std::ofstream> open_report(std::string_view option, const std::string& path) {
@@ -220,7 +211,10 @@ int run_sse_check(const CheckOptions& options, const std::vector<const conforman
 
 int run_check(const CheckOptions& options) {
   const std::vector<const conformance::Case*> cases = selection(options);
-  if (options.list) return list_cases(cases);
+  if (options.list) {
+    output::print_case_list(cases, options.output, stdout);
+    return exit_ok;
+  }
   if (options.client.url.empty()) throw usage_error("check needs a URL (or --list)");
   return options.sse ? run_sse_check(options, cases) : run_websocket_check(options, cases);
 }

@@ -284,6 +284,25 @@ std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options,
   return std::make_unique<HumanCheck>(options, out);
 }
 
+void print_case_list(const std::vector<const conformance::Case*>& cases, const OutputOptions& options, std::FILE* out) {
+  for (const conformance::Case* test_case : cases) {
+    if (!options.json) {
+      write_text(out, fmt::format("{:<22} {:<8} {:<16} {:<6} {}\n", test_case->id, test_case->autobahn.value_or("-"),
+                                  test_case->sentence->section, codec::level_name(test_case->sentence->level),
+                                  test_case->title));
+      continue;
+    }
+    JsonWriter json = json_event("listed");
+    json.field("id", test_case->id).field("autobahn", test_case->autobahn).field("title", test_case->title);
+    json.field("section", test_case->sentence->section).field("level", codec::level_name(test_case->sentence->level));
+    emit_json_line(json, out, false);
+  }
+  if (!options.json) return;
+  JsonWriter summary = json_summary("check", {"done", exit_ok, std::nullopt});
+  summary.field("cases", std::uint64_t{cases.size()});
+  emit_json_line(summary, out);
+}
+
 std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckPlan& plan,
                               const CheckTotals& totals, int exit_code) {
   JsonWriter json;

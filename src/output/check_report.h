@@ -47,6 +47,10 @@ std::unique_ptr<CheckReporter> make_check_reporter(const OutputOptions& options,
 
 // The whole run as one JSON document: every case with its outcome, duration, summary,
 // verdicts and frames counted, then the totals.
+// --list: the cases' ids, Autobahn numbers, sections, levels and titles, as a table
+// or, with --json, one 'listed' record each and the summary.
+void print_case_list(const std::vector<const conformance::Case*>& cases, const OutputOptions& options, std::FILE* out);
+
 std::string check_report_json(const std::vector<session::CaseResult>& results, const CheckPlan& plan,
                               const CheckTotals& totals, int exit_code);
 

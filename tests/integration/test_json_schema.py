@@ -116,6 +116,10 @@ class Schema(unittest.TestCase):
             self.check_run("sse", http + "sse", "--max-events", "2", "--show-comments", expect_exit=0)
             self.check_run("check", server.url, "--cases", "handshake/4.2.1", "framing/1.1.1", "close/7.1.1",
                            expect_exit=0)
+            listed = self.check_run("check", "--list", "--cases", "close", expect_exit=0)
+            self.assertEqual(listed[-1]["cases"], len(listed) - 1)
+            self.check_run("check", "--sse", http + "sse", "--sse-window", "1s", "--cases", "sse/9.2.2",
+                           expect_exit=0)
 
     def test_runs_where_the_peer_breaks_a_rule(self):
         with serve("--no-pong", "--fault", "masked-frames", "--close-after", "300ms", "1000",
