@@ -95,7 +95,8 @@ std::vector<std::string> with_current_option_names(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app{"wsprobe: inspect and test WebSocket (RFC 6455, RFC 7692) and Server-Sent Events endpoints",
                "wsprobe"};
-  app.set_version_flag("-V,--version", fmt::format("wsprobe {}", wsprobe::version));
+  app.set_version_flag("-V,--version", fmt::format("wsprobe {}", wsprobe::version), "print the version and exit");
+  app.set_help_flag("-h,--help", "print this help and exit");
   app.formatter(std::make_shared<wsprobe::cli::HelpFormatter>());
   app.footer(subcommand_footer());
   app.require_subcommand(0, 1);

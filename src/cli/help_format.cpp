@@ -48,7 +48,10 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* option) const {
   // A flag (no type name) takes no value.
   if (option->get_type_size() == 0 || option->get_type_name().empty()) return "";
   std::string text = " " + placeholder_of(option->get_type_name());
-  if (!option->get_default_str().empty()) text += "=" + option->get_default_str();
+  // The default, unless the description says it already.
+  if (!option->get_default_str().empty() && option->get_description().find("(default") == std::string::npos) {
+    text += "=" + option->get_default_str();
+  }
   if (option->get_expected_max() == CLI::detail::expected_max_vector_size) text += " ...";
   if (option->get_required()) text += " (required)";
   return text;

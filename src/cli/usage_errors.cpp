@@ -53,9 +53,14 @@ std::string option_names_hint(const std::string& unknown, const CLI::App& comman
   std::vector<std::string> names;
   for (const CLI::Option* option : command.get_options()) {
     for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
   }
   std::vector<std::string_view> views(names.begin(), names.end());
   const std::string bare = unknown.substr(0, unknown.find('='));
+  // The subcommand's own option, given before the subcommand's name.
+  if (std::find(names.begin(), names.end(), bare) != names.end()) {
+    return bare + " goes after the subcommand: wsprobe " + command.get_name() + " " + bare + " ...";
+  }
   if (const auto near = closest(bare, views)) return "unknown option " + bare + "; did you mean " + *near + "?";
   return "unknown option " + bare;
 }
@@ -112,6 +117,12 @@ std::string usage_error_text(const CLI::ParseError& error, const CLI::App& comma
   }
   if (std::regex_match(message, match, std::regex(R"((\S+): Check (.*) value in \{([^}]*)\}.* FAILED)"))) {
     return match[1].str() + ": '" + match[2].str() + "' is not one of " + accepted_words(match[3].str());
+  }
+  if (std::regex_match(message, match, std::regex(R"((\S+): At Most 1 required but received \d+)"))) {
+    return match[1].str() + " is given more than once";
+  }
+  if (std::regex_match(message, match, std::regex(R"((\S+): File does not exist: (.*))"))) {
+    return match[1].str() + ": no such file: " + match[2].str();
   }
   if (std::regex_match(message, match, std::regex(R"((\S+): \d+ required \S+ missing)"))) {
     return match[1].str() + " needs a value";

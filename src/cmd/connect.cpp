@@ -260,6 +260,7 @@ class ConnectSession {
     std::optional<Error> failure;
     if (close.violation) {
       failure = Error(ErrorKind::refused, "the server broke a rule: " + close.violation->describe());
+      end_ = "failed";  // wsprobe failed the connection
     } else if (!close.ended_well()) {
       failure = Error(ErrorKind::refused,
                       fmt::format("the connection did not close cleanly (CloseEvent code {})", close.event_code()));

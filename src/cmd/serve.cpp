@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "cli/options.h"
 #include "base/units.h"
+#include "cli/usage_errors.h"
 #include "cmd/commands.h"
 #include "codec/http_syntax.h"
 #include "net/server.h"
@@ -96,7 +97,9 @@ int serve(const ServeOptions& options) {
     const auto names = session::protocol_fault_names();
     const auto found = std::find(names.begin(), names.end(), name);
     if (found == names.end()) {
-      throw usage_error("--fault '" + name + "' is not a fault", "wsprobe serve --help lists them");
+      const std::vector<std::string_view> known(names.begin(), names.end());
+      const auto near = cli::closest(name, known);
+      throw usage_error("--fault: '" + name + "' is not a fault" + (near ? "; did you mean " + *near + "?" : ""));
     }
     session_options.faults.protocol.push_back(static_cast<session::ProtocolFault>(found - names.begin()));
   }

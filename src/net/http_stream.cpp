@@ -169,7 +169,7 @@ StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandl
     result.error = curl.error_text(*code);
     // OpenSSL's words for a peer that answered the ClientHello with plain HTTP.
     if (*code == CURLE_SSL_CONNECT_ERROR && result.error.find("wrong version number") != std::string::npos) {
-      result.error = "the server does not speak TLS on this port, so use http:// (" + result.error + ")";
+      result.error = "the server does not speak TLS on this port, so use http://";
     }
   }
   return result;

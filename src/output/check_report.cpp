@@ -8,6 +8,7 @@
 #include "output/json.h"
 #include "output/json_lines.h"
 #include "output/style.h"
+#include "output/words.h"
 #include "output/verdict_text.h"
 #include "output/frame_text.h"
 #include "output/handshake_text.h"
@@ -33,8 +34,9 @@ std::string markup_text(std::string_view text) {
 }
 
 std::string totals_line(const CheckTotals& t) {
-  return fmt::format("{} cases, {} passed, {} non-strict, {} failed, {} unimplemented, {} informational ({:.1f} s)",
-                     t.cases, t.passed, t.non_strict, t.failed, t.unimplemented, t.informational, t.seconds);
+  return fmt::format("{}, {} passed, {} non-strict, {} failed, {} unimplemented, {} informational ({:.1f} s)",
+                     counted(t.cases, "case"), t.passed, t.non_strict, t.failed, t.unimplemented, t.informational,
+                     t.seconds);
 }
 
 namespace {

@@ -120,7 +120,9 @@ class HumanLive : public LiveReporter {
       text += " no Close from the server";
     }
     if (close.sent_code) text += fmt::format(", we sent {}", *close.sent_code);
-    text += fmt::format("; {} closed first; closing handshake {}; TCP {}", close.peer_first ? "server" : "client",
+    const std::string_view first = closed_by_name(close);
+    text += fmt::format("; {}; closing handshake {}; TCP {}",
+                        first == "nobody" ? "no Close either way" : std::string(first) + " closed first",
                         close.handshake_completed() ? "completed" : "not completed", tcp_end_words(close.tcp));
     if (!close.tcp_error.empty()) text += " (" + escape_for_terminal(close.tcp_error) + ")";
     text += fmt::format("; CloseEvent code={} wasClean={}", close.event_code(), close.was_clean());

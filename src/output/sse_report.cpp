@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "output/clock_text.h"
@@ -25,7 +26,7 @@ std::string end_text(EndReason reason) {
     case EndReason::interrupted: return "interrupted";
     case EndReason::no_content: return "the server answered 204 No Content";
     case EndReason::failed: return "the stream failed";
-    case EndReason::gave_up: return "gave up after --max-retries reconnections";
+    case EndReason::gave_up: return "gave up: --max-retries used up";
     case EndReason::unreachable: return "the stream never opened";
     case EndReason::timed_out: return "--timeout passed";
   }
@@ -162,7 +163,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
 
   void open(const net::HttpResponseInfo& response) override {
     JsonWriter json = json_event("open");
-    json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
+    json.field("status", std::int64_t{response.status}).field("version", "HTTP/" + response.http_version);
     json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
     json.field("head_ms", response.head_ms);
     headers_field(json, response.headers, options_.common.show_secrets);
@@ -171,7 +172,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
 
   void refused(const net::HttpResponseInfo& response, std::string_view body, bool complete) override {
     JsonWriter json = json_event("refused");
-    json.field("status", std::int64_t{response.status}).field("http_version", response.http_version);
+    json.field("status", std::int64_t{response.status}).field("version", "HTTP/" + response.http_version);
     json.field("url", response.final_url);
     headers_field(json, response.headers, options_.common.show_secrets);
     json.field("body", body).field("body_complete", complete);
@@ -231,8 +232,10 @@ class JsonLinesReporter : public session::EventSourceObserver {
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult& result) override {
     RunEnd end{session::end_reason_name(reason)};
-    if (result.failure) end = {end.end, exit_code_for(*result.failure), result.error};
+    // A stream that never answered timed out, whatever ended the wait for it.
+    if (result.failure) end = {*result.failure == ErrorKind::timeout ? "timed_out" : end.end, exit_code_for(*result.failure), result.error};
     JsonWriter json = json_summary("sse", end);
+    json.field("duration_ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count());
     json.field("events", summary.events).field("reconnects", reconnects).field("bytes", summary.bytes);
     json.field("first_byte_ms", summary.first_byte_ms).field("first_event_ms", summary.first_event_ms);
     json.field("longest_gap_ms", summary.longest_gap_ms).field("mean_gap_ms", summary.mean_gap_ms);
@@ -245,6 +248,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
   SseOutputOptions options_;
   std::FILE* out_;
   const bool flush_each_ = isatty(fileno(out_)) == 1;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

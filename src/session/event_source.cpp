@@ -78,6 +78,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     }
     connected_once_ = true;
     observer_.open(response);
+    if (settings_.max_events == 0u) ended_ = EndReason::max_events;  // --max-events 0: open, and no event
     for (const auto& warning : health_.response(response.headers, request_ms_, now_ms())) observer_.warning(warning);
     return true;
   }
@@ -141,7 +142,8 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
     if (reason == EndReason::timed_out) return {failure, "--timeout passed"};
     if (reason == EndReason::interrupted) return {failure, "interrupted before the stream opened"};
     if (reason == EndReason::gave_up) {
-      return {failure, "gave up after " + std::to_string(reconnects) + " reconnections: " + last_error_};
+      return {failure, "gave up after " + std::to_string(reconnects) + (reconnects == 1 ? " retry: " : " retries: ") +
+                           last_error_};
     }
     return {failure, last_error_};
   }

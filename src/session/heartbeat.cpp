@@ -82,7 +82,7 @@ class Run : public LiveObserver {
         wake = std::min({wake, pings_left ? next_ping : 1e300, dead_at().value_or(1e300),
                          tracker_.next_expiry().value_or(1e300)});
       }
-      live.wait(at(std::min(wake, now_ms() + 1000)));
+      live.wait(std::min(settings_.deadline, at(std::min(wake, now_ms() + 1000))));
     }
 
     HeartbeatSummary summary;
@@ -176,8 +176,8 @@ std::optional<Error> heartbeat_failure(const HeartbeatSummary& summary) {
   if (summary.lost == 0) return std::nullopt;
   const auto& rule = codec::rule_info(codec::Rule::pong_missing);
   return Error(ErrorKind::refused,
-               fmt::format("{} of {} pings got no pong in time ({}: {})", summary.lost, summary.sent, rule.section,
-                           rule.summary));
+               fmt::format("{} of {} {} got no pong in time ({}: {})", summary.lost, summary.sent,
+                           summary.sent == 1 ? "ping" : "pings", rule.section, rule.summary));
 }
 
 std::string_view heartbeat_end_name(HeartbeatEnd end) {

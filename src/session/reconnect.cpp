@@ -45,10 +45,15 @@ std::string cause_of(const HeartbeatSummary& summary) {
 
 std::optional<Error> reconnect_failure(const ReconnectSummary& summary) {
   if (summary.end == ReconnectEnd::timed_out) return Error(ErrorKind::timeout, "--timeout passed");
+  // Stopping is the user's choice; stopping before anything ever opened is no success.
+  if (summary.end == ReconnectEnd::interrupted && summary.opens == 0) {
+    return Error(ErrorKind::connect, "interrupted before any connection opened");
+  }
   if (summary.end != ReconnectEnd::gave_up) return std::nullopt;
   return Error(summary.opens == 0 ? ErrorKind::connect : ErrorKind::refused,
-               fmt::format("gave up after {} retries ({} failed attempts in a row)", summary.failures_in_a_row - 1,
-                           summary.failures_in_a_row));
+               fmt::format("gave up after {} {} ({} failed {} in a row)", summary.failures_in_a_row - 1,
+                           summary.failures_in_a_row == 2 ? "retry" : "retries", summary.failures_in_a_row,
+                           summary.failures_in_a_row == 1 ? "attempt" : "attempts"));
 }
 
 std::string_view reconnect_end_name(ReconnectEnd end) {
@@ -78,10 +83,11 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     const auto wake = std::min(run_end, net::Clock::now() + delay);
     while (net::Clock::now() < wake && !stop) std::this_thread::sleep_for(milliseconds(10));
   };
+  // The run's bound: --duration, or --timeout when it comes first (or alone).
+  const ReconnectEnd bound = run_end == settings.deadline ? ReconnectEnd::timed_out : ReconnectEnd::duration;
   auto ended = [&]() -> std::optional<ReconnectEnd> {
     if (stop) return ReconnectEnd::interrupted;
-    if (net::Clock::now() >= settings.deadline) return ReconnectEnd::timed_out;
-    if (net::Clock::now() >= run_end) return ReconnectEnd::duration;
+    if (net::Clock::now() >= run_end) return bound;
     return std::nullopt;
   };
 
@@ -136,7 +142,7 @@ ReconnectSummary run_reconnect(const ReconnectSettings& settings, const Opener& 
     reporter.closed(cause, session.lived_ms, retry_in);
     wait(retry_in);
   }
-  if (summary.end != ReconnectEnd::gave_up) summary.end = ended().value_or(ReconnectEnd::duration);
+  if (summary.end != ReconnectEnd::gave_up) summary.end = ended().value_or(bound);
   summary.total_ms = now_ms();
   reporter.summary(summary);
   return summary;

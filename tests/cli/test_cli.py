@@ -70,6 +70,12 @@ class Cli(unittest.TestCase):
             ("connect", "ws://127.0.0.1:9/", "-H"): ("--header needs a value", "connect"),
             ("connect",): ("a URL is required", "connect"),
             ("connect", "ws://127.0.0.1:9/", "extra"): ("unexpected argument 'extra'", "connect"),
+            ("connect", "ws://127.0.0.1:9/", "--count", "1", "--count", "2"): ("--count is given more than once", "connect"),
+            ("connect", "ws://127.0.0.1:9/", "--send-file", "/no/such/file"):
+                ("--send-file: no such file: /no/such/file", "connect"),
+            ("--json", "handshake", "ws://127.0.0.1:9/"):
+                ("--json goes after the subcommand: wsprobe handshake --json ...", "handshake"),
+            ("-v", "handshake", "ws://127.0.0.1:9/"): ("-v goes after the subcommand: wsprobe handshake -v ...", "handshake"),
         }
         for args, (message, command) in cases.items():
             with self.subTest(args=args):

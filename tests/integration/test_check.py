@@ -321,7 +321,9 @@ class ServeFaults(unittest.TestCase):
     def test_an_unknown_fault_is_a_usage_error(self):
         result = run_wsprobe("serve", "--port", "0", "--fault", "gremlins")
         self.assertEqual(result.returncode, 2)
-        self.assertIn("--fault 'gremlins' is not a fault", result.stderr)
+        self.assertIn("--fault: 'gremlins' is not a fault", result.stderr)
+        near = run_wsprobe("serve", "--port", "0", "--fault", "no-ech")
+        self.assertIn("did you mean no-echo?", near.stderr.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -25,10 +25,16 @@ def man_schema():
     page = MAN.read_text()
     block = page.split('.\\" schema begin\n', 1)[1].split('.\\" schema end', 1)[0]
     schema = {}
+    rows = []
     for line in block.splitlines():
         if line.startswith("."):
             continue
-        command, kind, *fields = line.split()
+        if line.startswith(" "):  # goes on with the fields of the line above
+            rows[-1] += " " + line.strip()
+        else:
+            rows.append(line)
+    for row in rows:
+        command, kind, *fields = row.split()
         required = [field for field in fields if not field.startswith("[")]
         optional = [field.strip("[]") for field in fields if field.startswith("[")]
         schema[(command, kind)] = (required, optional)

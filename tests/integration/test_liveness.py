@@ -216,6 +216,23 @@ class Reconnect(unittest.TestCase):
         self.assertEqual(sse.returncode, 3)
         self.assertEqual(len(of_type(json_lines(sse), "reconnect")), 3)  # 4 attempts there too
 
+    def test_timeout_alone_ends_the_run_as_timed_out(self):
+        with serve() as server:
+            result = run_wsprobe("reconnect", server.url, "--timeout", "400ms", "--json")
+        self.assertEqual(result.returncode, 4, result.stdout)
+        self.assertEqual(json_lines(result)[-1]["end"], "timed_out")
+
+    def test_ctrl_c_before_anything_opened_is_no_success(self):
+        import socket
+        with socket.socket() as silent:  # accepts, and never answers the upgrade
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            url = f"ws://127.0.0.1:{silent.getsockname()[1]}/"
+            returncode, output = run_until_then(["reconnect", url, "--timeout", "20s"], '"type":"attempt"',
+                                                lambda process: process.send_signal(signal.SIGINT))
+        self.assertEqual(returncode, 3, output)
+        self.assertIn('"end":"interrupted"', output)
+
     def test_close_after_is_a_cause_and_subscriptions_are_renewed(self):
         with serve("--close-after", "200ms", "4000") as server:
             result = run_wsprobe("reconnect", server.url, "--retry-interval", "100ms", "--send", "subscribe",

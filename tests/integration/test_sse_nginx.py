@@ -36,7 +36,7 @@ class ThroughNginx(unittest.TestCase):
                              "--max-events", "3", "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = json_lines(result)
-        self.assertEqual(lines[0]["http_version"], "2")
+        self.assertEqual(lines[0]["version"], "HTTP/2")
         events = [line for line in lines if line["type"] == "event"]
         self.assertEqual([(e["id"], e["data"]) for e in events], [("1", "one"), ("2", "two"), ("3", "three")])
 
