@@ -138,6 +138,11 @@ Verdict judge_first_event(const StreamWatch& seen, const SseCheckSettings& setti
   if (!seen.event_ms.empty()) verdict.observed = "the first after " + ms_text(seen.event_ms.front());
   if (seen.event_ms.empty()) verdict.detail = "no event in the " + ms_text(seen.ended_ms) + " watched";
   verdict.judge(!seen.event_ms.empty() && seen.event_ms.front() <= limit);
+  // A watch shorter than the limit cannot tell a late first event from none.
+  if (seen.event_ms.empty() && seen.ended_ms < limit) {
+    verdict.outcome = Outcome::informational;
+    verdict.detail += ", shorter than the limit (--sse-window below --first-event)";
+  }
   return verdict;
 }
 

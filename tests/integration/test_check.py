@@ -151,6 +151,11 @@ class EventStreams(unittest.TestCase):
             self.assertEqual(not_passed, {SSE_CASES["keep-alive"]: "non-strict"})
             self.assertEqual(result.returncode, 1)  # non-strict fails the run under --strict
 
+    def test_a_watch_shorter_than_first_event_cannot_blame_the_server(self):
+        with serve("--sse-interval", "200ms") as server:
+            _, not_passed = self.check(server, "?interval=1200", window="500ms", first_event="1s")
+        self.assertEqual(not_passed.get(SSE_CASES["first-event"]), "informational")
+
     def test_sse_needs_an_http_url_and_lists_its_cases(self):
         listed = run_wsprobe("check", "--sse", "--list")
         self.assertEqual([line.split()[0] for line in listed.stdout.splitlines()], list(SSE_CASES.values()))
