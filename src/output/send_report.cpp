@@ -32,11 +32,13 @@ class HumanSend : public SendReporter {
     if (reaction.frames_received > reaction.received.size()) {
       line(fmt::format("< ... {} more frames, not shown", reaction.frames_received - reaction.received.size()));
     }
-    std::string close = "close: ";
+    // After --wait with the connection still open, wsprobe closes: the server's Close then answers ours.
+    std::string close = reaction.ended_by_us ? "close: wsprobe sent 1000 after --wait; " : "close: ";
     if (reaction.close) {
-      close += reaction.close->code ? fmt::format("server sent {} \"{}\"", *reaction.close->code,
+      const std::string_view sent = reaction.ended_by_us ? "answered" : "sent";
+      close += reaction.close->code ? fmt::format("server {} {} \"{}\"", sent, *reaction.close->code,
                                                   escape_for_terminal(reaction.close->reason))
-                                    : std::string("server sent a Close without code");
+                                    : fmt::format("server {} a Close without code", sent);
       close += fmt::format(" after {:.2f} ms", reaction.close_ms.value_or(0));
     } else {
       close += "no Close from the server";
@@ -134,6 +136,8 @@ class JsonSend : public SendReporter {
     json.field("reason", reaction.close ? std::optional<std::string>(reaction.close->reason)
                          : payload.size() > 2 ? std::optional<std::string>(std::string(codec::as_chars(payload).substr(2)))
                                               : std::nullopt);
+    json.field("sent_code", reaction.ended_by_us ? std::optional<int>(1000) : std::nullopt);
+    json.field("closed_by", reaction.ended_by_us ? "wsprobe" : reaction.close_payload ? "server" : "nobody");
     json.field("valid", reaction.close.has_value()).field("close_ms", reaction.close_ms);
     json.field("tcp", session::tcp_end_name(reaction.tcp)).field("tcp_ms", reaction.tcp_ms);
     const bool close_rule = reaction.violation && codec::rule_info(reaction.violation->rule).id.starts_with("close.");
