@@ -21,11 +21,15 @@ struct HeartbeatOptions {
   std::optional<Milliseconds> pong_timeout, dead_after;
 };
 
+constexpr Milliseconds min_pong_timeout{1000};
+constexpr Milliseconds min_dead_after{3000};
+
 int run_heartbeat(HeartbeatOptions options) {
   session::HeartbeatSettings& settings = options.settings;
   if (settings.interval.count() <= 0) throw usage_error("--interval must be longer than 0ms");
-  settings.pong_timeout = options.pong_timeout.value_or(settings.interval);
-  settings.dead_after = options.dead_after.value_or(2 * settings.interval);
+  // Floors, so that scheduling noise on a short interval is neither late nor a dead peer.
+  settings.pong_timeout = options.pong_timeout.value_or(std::max<Milliseconds>(settings.interval, min_pong_timeout));
+  settings.dead_after = options.dead_after.value_or(std::max<Milliseconds>(2 * settings.interval, min_dead_after));
   settings.deadline = command_deadline(options.client, net::Clock::now());
 
   const auto reporter = output::make_heartbeat_reporter(options.output, settings.idle, stdout);
@@ -47,9 +51,10 @@ cli::Run setup_heartbeat(CLI::App& app) {
   cli::add_output_options(app, options->output);
   cli::add_duration_option(app, "--interval", options->settings.interval, "time between pings");
   cli::add_duration_option(app, "--pong-timeout", options->pong_timeout,
-                           "a ping without a pong this long is lost (default: --interval)");
+                           "a pong later than this is late; its round trip counts all the same (default: --interval, "
+                           "1s at least)");
   cli::add_duration_option(app, "--dead-after", options->dead_after,
-                           "nothing received for this long: the peer is dead (default: 2 intervals)");
+                           "nothing received for this long: the peer is dead (default: 2 intervals, 3s at least)");
   app.add_option("--pings", options->settings.count, "send N pings, then close");
   cli::add_duration_option(app, "--duration", options->settings.duration,
                            "run this long, then close (with --idle: the longest wait)");

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 
 #include "base/errors.h"
@@ -146,6 +147,9 @@ cli::Run setup_serve(CLI::App& app) {
                            "fault: Close 1001 after this long without a frame from the client");
   cli::add_duration_option(app, "--ping-interval", faults.ping_interval, "ping each client this often");
   cli::add_duration_option(app, "--pong-delay", faults.pong_delay, "fault: answer pings this late");
+  app.add_option("--pong-delay-every", faults.pong_delay_every,
+                 "fault: with --pong-delay, only every Nth pong is late; the others come at once")
+      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   app.add_flag("--no-pong", faults.no_pong, "fault: never answer pings");
   std::string fault_names;
   for (const std::string_view name : session::protocol_fault_names()) {

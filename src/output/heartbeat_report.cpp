@@ -53,17 +53,19 @@ class HumanHeartbeat : public session::HeartbeatReporter {
     line(fmt::format("closed by {}: {}", close.peer_first || !close.sent_code ? "the server" : "us",
                      close_text(close)));
   }
-  void pong_matched(std::uint64_t sequence, double rtt_ms) override {
-    line(fmt::format("ping {}: {:.3f} ms", sequence, rtt_ms));
+  void pong_matched(std::uint64_t sequence, double rtt_ms, bool late) override {
+    line(fmt::format("ping {}: {:.3f} ms", sequence, rtt_ms) + (late ? style_.dim(" (late)") : ""));
   }
-  void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) override {
-    line(late ? fmt::format("pong for ping {} came after it was counted lost", *sequence)
-              : "unsolicited pong: " + escape_for_terminal(codec::as_chars(payload)));
+  void pong_unmatched(codec::ByteView payload) override {
+    line("unsolicited pong: " + escape_for_terminal(codec::as_chars(payload)));
+  }
+  void ping_late(std::uint64_t sequence, double after_ms) override {
+    line(style_.dim(fmt::format("ping {}: no pong yet after {:.0f} ms (--pong-timeout)", sequence, after_ms)));
   }
   void ping_lost(std::uint64_t sequence, double after_ms) override {
     const auto& rule = codec::rule_info(codec::Rule::pong_missing);
-    line(style_.bad(fmt::format("ping {}: lost (no pong within {:.0f} ms; {} {} {})", sequence, after_ms, rule.id,
-                                rule.section, codec::level_name(rule.level))));
+    line(style_.bad(fmt::format("ping {}: lost (no pong in the {:.0f} ms to the end; {} {} {})", sequence, after_ms,
+                                rule.id, rule.section, codec::level_name(rule.level))));
   }
   void server_ping(double at_ms) override { line(style_.dim(fmt::format("server ping at {:.1f} s", at_ms / 1000))); }
   void peer_dead(double silent_ms) override {
@@ -83,7 +85,7 @@ class HumanHeartbeat : public session::HeartbeatReporter {
       }
       return;
     }
-    std::string text = fmt::format("summary: {} sent, {} answered, {} lost", s.sent, s.answered, s.lost);
+    std::string text = fmt::format("summary: {} sent, {} answered ({} late), {} lost", s.sent, s.answered, s.late, s.lost);
     if (s.rtt.samples) {
       text += fmt::format("; rtt min {:.3f} mean {:.3f} p50 {:.3f} p90 {:.3f} p99 {:.3f} max {:.3f} ms, jitter {:.3f} ms",
                           s.rtt.min_ms, s.rtt.mean_ms, s.rtt.p50_ms, s.rtt.p90_ms, s.rtt.p99_ms, s.rtt.max_ms,
@@ -133,14 +135,19 @@ class JsonHeartbeat : public session::HeartbeatReporter {
     close_fields(json, close);
     emit_json_line(json, out_);
   }
-  void pong_matched(std::uint64_t sequence, double rtt_ms) override {
+  void pong_matched(std::uint64_t sequence, double rtt_ms, bool late) override {
     JsonWriter json = json_event("pong");
-    json.field("seq", sequence).field("rtt_ms", rtt_ms);
+    json.field("seq", sequence).field("rtt_ms", rtt_ms).field("late", late);
     emit_json_line(json, out_);
   }
-  void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) override {
+  void pong_unmatched(codec::ByteView payload) override {
     JsonWriter json = json_event("unmatched_pong");
-    json.field("late", late).field("seq", sequence).field("data_hex", spaced_hex(payload));
+    json.field("data_hex", spaced_hex(payload));
+    emit_json_line(json, out_);
+  }
+  void ping_late(std::uint64_t sequence, double after_ms) override {
+    JsonWriter json = json_event("late");
+    json.field("seq", sequence).field("after_ms", after_ms);
     emit_json_line(json, out_);
   }
   void ping_lost(std::uint64_t sequence, double after_ms) override {
@@ -162,7 +169,8 @@ class JsonHeartbeat : public session::HeartbeatReporter {
   }
   void summary(const session::HeartbeatSummary& s) override {
     JsonWriter json = json_summary("heartbeat", run_end(session::heartbeat_end_name(s.end), session::heartbeat_failure(s)));
-    json.field("sent", s.sent).field("answered", s.answered).field("lost", s.lost).field("unmatched", s.unmatched);
+    json.field("sent", s.sent).field("answered", s.answered).field("late", s.late).field("lost", s.lost);
+    json.field("unmatched", s.unmatched);
     // Without a single round trip there is no figure: null, not 0.
     const auto figure = [&s](double ms) { return s.rtt.samples ? std::optional<double>(ms) : std::nullopt; };
     json.key("rtt").begin_object().field("samples", s.rtt.samples);

@@ -53,10 +53,12 @@ class Run : public LiveObserver {
       if (stop_) finish(HeartbeatEnd::interrupted, going_away);
       if (now >= duration_end) finish(HeartbeatEnd::duration, normal_closure);
       if (!settings_.idle && !ended_) {
-        for (std::uint64_t sequence : tracker_.expire(now)) {
-          reporter_.ping_lost(sequence, static_cast<double>(settings_.pong_timeout.count()));
+        for (std::uint64_t sequence : tracker_.newly_late(now)) {
+          reporter_.ping_late(sequence, static_cast<double>(settings_.pong_timeout.count()));
         }
-        if (settings_.count && tracker_.sent() >= *settings_.count && !tracker_.next_expiry()) {
+        // --pings N: done once every pong came (late ones too; a peer that never answers is
+        // found dead after --dead-after).
+        if (settings_.count && tracker_.sent() >= *settings_.count && tracker_.outstanding() == 0) {
           finish(HeartbeatEnd::count, normal_closure);
         } else if (const auto dead = dead_at(); dead && now >= *dead) {
           reporter_.peer_dead(now - last_heard_);
@@ -80,15 +82,17 @@ class Run : public LiveObserver {
       if (!settings_.idle && !ended_) {
         const bool pings_left = !settings_.count || tracker_.sent() < *settings_.count;
         wake = std::min({wake, pings_left ? next_ping : 1e300, dead_at().value_or(1e300),
-                         tracker_.next_expiry().value_or(1e300)});
+                         tracker_.next_late_at().value_or(1e300)});
       }
       live.wait(std::min(settings_.deadline, at(std::min(wake, now_ms() + 1000))));
     }
 
+    for (const auto& [sequence, waited] : tracker_.finish(now_ms())) reporter_.ping_lost(sequence, waited);
     HeartbeatSummary summary;
     summary.end = ended_.value_or(HeartbeatEnd::peer_closed);
     summary.sent = tracker_.sent();
     summary.answered = tracker_.answered();
+    summary.late = tracker_.late();
     summary.lost = tracker_.lost();
     summary.unmatched = tracker_.unmatched();
     summary.rtt = summarize_rtts(tracker_.rtts());
@@ -126,9 +130,9 @@ class Run : public LiveObserver {
     const PingTracker::PongMatch match =
         tracker_.pong(payload, woken_for_it ? ms_at(live_->readable_at()) : last_heard_);
     if (match.rtt_ms) {
-      reporter_.pong_matched(*match.sequence, *match.rtt_ms);
+      reporter_.pong_matched(*match.sequence, *match.rtt_ms, match.late);
     } else {
-      reporter_.pong_unmatched(payload, match.late, match.sequence);
+      reporter_.pong_unmatched(payload);
     }
   }
   void closed(const LiveClose& close) override {
@@ -169,15 +173,17 @@ class Run : public LiveObserver {
 
 std::optional<Error> heartbeat_failure(const HeartbeatSummary& summary) {
   if (summary.end == HeartbeatEnd::timed_out) return Error(ErrorKind::timeout, "--timeout passed");
-  if (summary.end == HeartbeatEnd::peer_dead) return Error(ErrorKind::refused, "the peer is dead");
+  const auto& rule = codec::rule_info(codec::Rule::pong_missing);
+  const std::string lost = fmt::format("{} of {} {} got no pong ({}: {})", summary.lost, summary.sent,
+                                       summary.sent == 1 ? "ping" : "pings", rule.section, rule.summary);
+  if (summary.end == HeartbeatEnd::peer_dead) {
+    return Error(ErrorKind::refused, summary.lost ? "the peer is dead: " + lost : std::string("the peer is dead"));
+  }
   if (summary.close && summary.close->violation) {
     return Error(ErrorKind::refused, "the server broke a rule: " + summary.close->violation->describe());
   }
   if (summary.lost == 0) return std::nullopt;
-  const auto& rule = codec::rule_info(codec::Rule::pong_missing);
-  return Error(ErrorKind::refused,
-               fmt::format("{} of {} {} got no pong in time ({}: {})", summary.lost, summary.sent,
-                           summary.sent == 1 ? "ping" : "pings", rule.section, rule.summary));
+  return Error(ErrorKind::refused, lost);
 }
 
 std::string_view heartbeat_end_name(HeartbeatEnd end) {

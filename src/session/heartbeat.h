@@ -32,7 +32,7 @@ std::string_view heartbeat_end_name(HeartbeatEnd end);
 
 struct HeartbeatSummary {
   HeartbeatEnd end = HeartbeatEnd::count;
-  std::uint64_t sent = 0, answered = 0, lost = 0, unmatched = 0;
+  std::uint64_t sent = 0, answered = 0, late = 0, lost = 0, unmatched = 0;  // late pongs are answered too
   RttSummary rtt;
   std::uint64_t server_pings = 0;
   std::uint64_t messages_received = 0;
@@ -47,8 +47,13 @@ std::optional<Error> heartbeat_failure(const HeartbeatSummary& summary);
 
 class HeartbeatReporter : public LiveObserver {
  public:
-  virtual void pong_matched(std::uint64_t sequence, double rtt_ms) = 0;
-  virtual void pong_unmatched(codec::ByteView payload, bool late, std::optional<std::uint64_t> sequence) = 0;
+  // A pong for one of our pings; `late` when it came after the pong timeout (its round
+  // trip counts all the same).
+  virtual void pong_matched(std::uint64_t sequence, double rtt_ms, bool late) = 0;
+  virtual void pong_unmatched(codec::ByteView payload) = 0;
+  // A ping's pong timeout passed without one: it may still come.
+  virtual void ping_late(std::uint64_t sequence, double after_ms) = 0;
+  // The run ended, or the peer died, before this ping's pong came.
   virtual void ping_lost(std::uint64_t sequence, double after_ms) = 0;
   virtual void server_ping(double at_ms) = 0;
   virtual void peer_dead(double silent_ms) = 0;

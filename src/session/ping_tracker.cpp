@@ -62,38 +62,40 @@ PingTracker::PongMatch PingTracker::pong(codec::ByteView payload, double now_ms)
   if (const auto found = outstanding_.find(sequence); sequence != 0 && found != outstanding_.end()) {
     match.sequence = sequence;
     match.rtt_ms = now_ms - found->second;
+    match.late = late_.erase(sequence) > 0 || *match.rtt_ms >= pong_timeout_ms_;
+    if (match.late) ++late_answered_;
     rtts_.push_back(*match.rtt_ms);
     outstanding_.erase(found);
-  } else if (const auto late = lost_at_.find(sequence); sequence != 0 && late != lost_at_.end()) {
-    match.sequence = sequence;
-    match.late = true;
-    lost_at_.erase(late);
   } else {
     ++unmatched_;
   }
   return match;
 }
 
-std::vector<std::uint64_t> PingTracker::expire(double now_ms) {
-  std::vector<std::uint64_t> expired;
-  for (auto it = outstanding_.begin(); it != outstanding_.end();) {
-    if (now_ms - it->second < pong_timeout_ms_) {
-      ++it;
-      continue;
-    }
-    expired.push_back(it->first);
-    lost_at_.insert(*it);
-    ++lost_;
-    it = outstanding_.erase(it);
+std::vector<std::uint64_t> PingTracker::newly_late(double now_ms) {
+  std::vector<std::uint64_t> turned;
+  for (const auto& [sequence, sent_at] : outstanding_) {
+    if (now_ms - sent_at >= pong_timeout_ms_ && late_.insert(sequence).second) turned.push_back(sequence);
   }
-  return expired;
+  return turned;
 }
 
-std::optional<double> PingTracker::next_expiry() const {
-  if (outstanding_.empty()) return std::nullopt;
-  double oldest = outstanding_.begin()->second;
-  for (const auto& [sequence, sent_at] : outstanding_) oldest = std::min(oldest, sent_at);
-  return oldest + pong_timeout_ms_;
+std::optional<double> PingTracker::next_late_at() const {
+  std::optional<double> next;
+  for (const auto& [sequence, sent_at] : outstanding_) {
+    if (late_.contains(sequence)) continue;
+    next = std::min(next.value_or(sent_at + pong_timeout_ms_), sent_at + pong_timeout_ms_);
+  }
+  return next;
+}
+
+std::vector<std::pair<std::uint64_t, double>> PingTracker::finish(double now_ms) {
+  std::vector<std::pair<std::uint64_t, double>> lost;
+  for (const auto& [sequence, sent_at] : outstanding_) lost.emplace_back(sequence, now_ms - sent_at);
+  lost_ += lost.size();
+  outstanding_.clear();
+  late_.clear();
+  return lost;
 }
 
 }  // namespace wsprobe::session

@@ -1,10 +1,16 @@
 #pragma once
 // Heartbeat bookkeeping, pure: which pings are outstanding, which pong answers which
-// ping (by the sequence number in the payload), which pings are lost, and round-trip
-// statistics. The caller passes the times (milliseconds on a monotonic clock).
+// ping (by the sequence number in the payload), which are late, which lost, and
+// round-trip statistics. The caller passes the times (milliseconds, monotonic clock).
+//
+// A pong that comes after the pong timeout is late, and its round trip counts like any
+// other: leaving it out would bias the figures toward fast pongs. A ping is lost only
+// when its pong never came before the run ended (finish).
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,17 +40,21 @@ class PingTracker {
   struct PongMatch {
     std::optional<std::uint64_t> sequence;  // the ping it answers; nullopt: unsolicited or unknown
     std::optional<double> rtt_ms;
-    bool late = false;  // it answers a ping already counted as lost
+    bool late = false;  // it came after the pong timeout
   };
   PongMatch pong(codec::ByteView payload, double now_ms);
 
-  // Pings outstanding for longer than the pong timeout, now counted as lost.
-  std::vector<std::uint64_t> expire(double now_ms);
-  // When the oldest outstanding ping will be lost; nullopt with none outstanding.
-  std::optional<double> next_expiry() const;
+  // Pings outstanding for longer than the pong timeout, now late (once each).
+  std::vector<std::uint64_t> newly_late(double now_ms);
+  // When the next outstanding ping turns late; nullopt when none is on time still.
+  std::optional<double> next_late_at() const;
+  // The run is over: the pings still outstanding are lost. Each, with how long it waited.
+  std::vector<std::pair<std::uint64_t, double>> finish(double now_ms);
 
   std::uint64_t sent() const { return next_sequence_ - 1; }
+  std::uint64_t outstanding() const { return outstanding_.size(); }
   std::uint64_t answered() const { return rtts_.size(); }
+  std::uint64_t late() const { return late_answered_; }
   std::uint64_t lost() const { return lost_; }
   std::uint64_t unmatched() const { return unmatched_; }
   const std::vector<double>& rtts() const { return rtts_; }
@@ -53,8 +63,9 @@ class PingTracker {
   double pong_timeout_ms_;
   std::uint64_t next_sequence_ = 1;
   std::map<std::uint64_t, double> outstanding_;  // sequence -> sent at
-  std::map<std::uint64_t, double> lost_at_;      // lost pings, for late pongs
+  std::set<std::uint64_t> late_;                 // outstanding past the pong timeout
   std::vector<double> rtts_;
+  std::uint64_t late_answered_ = 0;
   std::uint64_t lost_ = 0;
   std::uint64_t unmatched_ = 0;
 };

@@ -22,8 +22,9 @@ class Silent : public HeartbeatReporter {
   void ping(codec::ByteView) override {}
   void pong(codec::ByteView) override {}
   void closed(const LiveClose&) override {}
-  void pong_matched(std::uint64_t, double) override {}
-  void pong_unmatched(codec::ByteView, bool, std::optional<std::uint64_t>) override {}
+  void pong_matched(std::uint64_t, double, bool) override {}
+  void pong_unmatched(codec::ByteView) override {}
+  void ping_late(std::uint64_t, double) override {}
   void ping_lost(std::uint64_t, double) override {}
   void server_ping(double) override {}
   void peer_dead(double) override {}

@@ -235,6 +235,9 @@ void ServerSession::on_ping(ByteView payload) {
   if (engine_->state() != codec::EngineState::open) return;
   if (options_.faults.plays(ProtocolFault::pong_other)) return engine_->send_pong(codec::as_bytes("xyz"));
   if (!options_.faults.pong_delay) return;
+  if (++pings_seen_ % std::max<std::uint64_t>(options_.faults.pong_delay_every, 1) != 0) {
+    return engine_->send_pong(payload);
+  }
   // A client flooding pings gets no more pongs than this in flight (5.5.3 lets an
   // endpoint answer only the latest ping).
   constexpr std::size_t max_delayed_pongs = 1024;

@@ -55,6 +55,7 @@ struct ServerFaults {
   std::optional<std::chrono::milliseconds> idle_timeout;   // Close 1001 after this long without a client frame
   std::optional<std::chrono::milliseconds> ping_interval;  // the server pings this often
   std::optional<std::chrono::milliseconds> pong_delay;     // pongs are sent this late
+  std::uint64_t pong_delay_every = 1;                      // only every Nth pong is late; the rest at once
   bool no_pong = false;                                    // pings are never answered
   std::vector<ProtocolFault> protocol;                     // --fault
   bool plays(ProtocolFault fault) const { return std::find(protocol.begin(), protocol.end(), fault) != protocol.end(); }
@@ -133,6 +134,7 @@ class ServerSession : public net::ServedConnection, private codec::EngineHandler
   bool close_sent_by_fault_ = false;
   bool data_after_close_due_ = false;  // --fault data-after-close: once the Close answer is queued
   std::vector<std::pair<Clock::time_point, codec::Bytes>> delayed_pongs_;
+  std::uint64_t pings_seen_ = 0;
   std::vector<std::string> log_;
 };
 

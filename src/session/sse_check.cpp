@@ -139,7 +139,7 @@ Verdict judge_first_event(const StreamWatch& seen, const SseCheckSettings& setti
   if (seen.event_ms.empty()) verdict.detail = "no event in the " + ms_text(seen.ended_ms) + " watched";
   verdict.judge(!seen.event_ms.empty() && seen.event_ms.front() <= limit);
   // A watch shorter than the limit cannot tell a late first event from none.
-  if (seen.event_ms.empty() && seen.ended_ms < limit) {
+  if (seen.event_ms.empty() && settings.window < settings.first_event) {
     verdict.outcome = Outcome::informational;
     verdict.detail += ", shorter than the limit (--sse-window below --first-event)";
   }
