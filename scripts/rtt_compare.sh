@@ -33,8 +33,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # Both ping every 10 ms, so both pay the same wake-up costs; prints microseconds.
 wsprobe_rtt() {
-  "${pin[@]}" build/wsprobe heartbeat "$url" --interval 10ms --count "$pings" --json |
-    sed -n 's/.*"type":"summary".*"p50":\([0-9.]*\).*/\1/p' | awk '{ printf "%.1f\n", $1 * 1000 }'
+  "${pin[@]}" build/wsprobe heartbeat "$url" --interval 10ms --pings "$pings" --json |
+    sed -n 's/.*"type":"summary".*"p50_ms":\([0-9.]*\).*/\1/p' | awk '{ printf "%.1f\n", $1 * 1000 }'
 }
 # A ping frame from a client: 2 header bytes + 4 mask bytes + "wsprobe NNN".
 floor_rtt() { "${pin[@]}" build/tests/bench/rtt_floor 17 "$pings" 10; }
