@@ -65,15 +65,16 @@ std::vector<std::pair<codec::Opcode, codec::Bytes>> initial_messages(const Conne
   return messages;
 }
 
-// Standard input as the session reads it: lines typed at a prompt with line editing
-// when it is a terminal, else lines from a pipe or file (every one of them data).
+// Standard input as the session reads it: typed lines when it is a terminal (slash
+// commands; a prompt with line editing when standard output is a terminal too, so
+// that no prompt lands in a file), else lines from a pipe or file, every one data.
 class Input {
  public:
-  Input(bool read, bool terminal) : reading_(read) {
-    if (read && terminal) editor_.emplace("> ");
+  Input(bool read, bool terminal_in, bool terminal_out) : reading_(read), typed_(read && terminal_in) {
+    if (typed_ && terminal_out) editor_.emplace("> ");
   }
   bool reading() const { return reading_; }
-  bool interactive() const { return editor_.has_value(); }
+  bool interactive() const { return typed_; }
   int fd() const { return editor_ ? editor_->fd() : STDIN_FILENO; }
 
   // Standard input is readable: the lines complete now (at the end, the last partial one).
@@ -102,6 +103,7 @@ class Input {
 
  private:
   bool reading_;
+  bool typed_;
   std::optional<cli::LineEditor> editor_;
   std::string partial_;
 };
@@ -117,7 +119,7 @@ class ConnectSession {
                  net::Deadline deadline)
       : options_(options), reporter_(reporter), deadline_(deadline),
         live_(*opened.connection, engine_options(options, opened), reporter),
-        input_(!options.no_stdin, isatty(STDIN_FILENO) == 1),
+        input_(!options.no_stdin, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1),
         mode_(options.stdin_hex ? cli::LineMode::hex : options.stdin_binary ? cli::LineMode::binary : cli::LineMode::text) {
     live_.start(opened.exchange.after_head);
     if (options.no_stdin) input_ended();
