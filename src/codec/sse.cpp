@@ -205,6 +205,9 @@ void SseParser::take_line(ByteView raw) {
   process_field(line.substr(0, colon), value);
 }
 
+// What a discard note quotes of the peer's line, at most: a line may be as long as an event.
+constexpr std::size_t quoted_limit = 64;
+
 void SseParser::process_field(std::string_view name, std::string_view value) {
   if (name == "event") {
     type_ = value;
@@ -221,10 +224,12 @@ void SseParser::process_field(std::string_view name, std::string_view value) {
     if (all_digits(value)) {
       handler_.on_retry(saturating_decimal(value));
     } else {
-      handler_.on_discarded("a retry field that is not all digits: '" + std::string(value) + "'");
+      handler_.on_discarded("a retry field that is not all digits: '" + std::string(value.substr(0, quoted_limit)) +
+                            (value.size() > quoted_limit ? "...'" : "'"));
     }
   } else {
-    handler_.on_discarded("a field named '" + std::string(name) + "', which EventSource ignores");
+    handler_.on_discarded("a field named '" + std::string(name.substr(0, quoted_limit)) +
+                          (name.size() > quoted_limit ? "...'" : "'") + ", which EventSource ignores");
   }
 }
 

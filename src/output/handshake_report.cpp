@@ -72,13 +72,7 @@ class HumanReporter : public HandshakeReporter {
     if (versions) line("server supports WebSocket versions: " + peer(*versions));
     if (body.empty()) return;
     line(fmt::format("body ({} bytes{}):", body.size(), complete ? "" : ", first KiB"));
-    for (std::size_t start = 0; start < body.size();) {
-      const std::size_t end = std::min(body.find('\n', start), body.size());
-      std::string_view text = std::string_view(body).substr(start, end - start);
-      if (text.ends_with('\r')) text.remove_suffix(1);
-      line("  " + peer(text));
-      start = end + 1;
-    }
+    for (const std::string_view text : body_lines(body)) line("  " + peer(text));
   }
 
   void timings(const HandshakeTimings& timings, const std::optional<net::TlsDetails>& tls) override {

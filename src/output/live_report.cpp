@@ -64,7 +64,11 @@ std::string payload_text(const LiveOutputOptions& options, codec::Opcode type, c
 // The pings typed as /ping, so that their pongs are shown with the round trip.
 class PendingPings {
  public:
-  void sent(codec::ByteView payload) { sent_at_.emplace_back(codec::Bytes(payload.begin(), payload.end()), now()); }
+  // A peer that never answers keeps no more than the latest max_pending.
+  void sent(codec::ByteView payload) {
+    if (sent_at_.size() >= max_pending) sent_at_.erase(sent_at_.begin());
+    sent_at_.emplace_back(codec::Bytes(payload.begin(), payload.end()), now());
+  }
   // The round trip of the ping this pong answers, if it answers one.
   std::optional<double> answered(codec::ByteView payload) {
     for (auto it = sent_at_.begin(); it != sent_at_.end(); ++it) {
@@ -77,6 +81,7 @@ class PendingPings {
   }
 
  private:
+  static constexpr std::size_t max_pending = 64;
   static std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
   std::vector<std::pair<codec::Bytes, std::chrono::steady_clock::time_point>> sent_at_;
 };

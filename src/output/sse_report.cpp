@@ -64,11 +64,7 @@ class HumanReporter : public session::EventSourceObserver {
       note(fmt::format("< {}: {}", peer(field.name),
                        peer(shown_header_value(field.name, field.value, options_.common.show_secrets))));
     }
-    for (std::size_t start = 0; start < body.size();) {
-      const std::size_t end = std::min(body.find('\n', start), body.size());
-      note("< " + peer(body.substr(start, end - start)));
-      start = end + 1;
-    }
+    for (const std::string_view text : body_lines(body)) note("< " + peer(text));
   }
 
   void event(const codec::SseEvent& event, double) override {

@@ -1,5 +1,6 @@
 #include "output/words.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -18,6 +19,18 @@ std::string_view tcp_end_words(codec::TcpEnd end) {
     case codec::TcpEnd::closed_by_us: return "closed by wsprobe";
   }
   return "";
+}
+
+std::vector<std::string_view> body_lines(std::string_view body) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < body.size();) {
+    const std::size_t end = std::min(body.find('\n', start), body.size());
+    std::string_view line = body.substr(start, end - start);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
 }
 
 std::string_view end_words(std::string_view end) {

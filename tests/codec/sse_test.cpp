@@ -185,6 +185,11 @@ TEST(SseParser, WhatIsDiscardedIsSaid) {
                                      "a retry field that is not all digits: '12x'",
                                      "an event the body ended in the middle of (no blank line after it)"}));
   }
+  RecordingHandler quoted;
+  SseParser long_names(quoted, 1024);
+  ASSERT_TRUE(long_names.feed(test::bytes_of(std::string(500, 'n') + ": v\n")));
+  ASSERT_EQ(quoted.discarded.size(), 1u);
+  EXPECT_EQ(quoted.discarded[0], "a field named '" + std::string(64, 'n') + "...', which EventSource ignores");
   RecordingHandler handler;
   SseParser parser(handler, 1024);
   ASSERT_TRUE(parser.feed(test::bytes_of("data: x\n\n:a comment left open")));
