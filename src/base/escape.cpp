@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace wsprobe {
 namespace {
@@ -44,78 +47,120 @@ void append_hex(std::string& out, std::uint32_t value, int digits) {
   for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex[(value >> shift) & 0xf];
 }
 
-std::string escape(std::string_view bytes, bool backslashes) {
-  std::string out;
-  out.reserve(bytes.size());
-  for (std::size_t at = 0; at < bytes.size();) {
-    const auto byte = static_cast<unsigned char>(bytes[at]);
-    if (byte >= 0x20 && byte < 0x7f) {
-      if (byte == '\\' && backslashes) out += '\\';
-      out += static_cast<char>(byte);
-      ++at;
-      continue;
+// Printable ASCII other than `special` and `other` (DEL, never shown as it is, stands
+// for no special byte).
+constexpr char no_special = 0x7f;
+bool is_plain_ascii(char c, char special, char other) { return c >= 0x20 && c < 0x7f && c != special && c != other; }
+
+// How many bytes from `at` are shown as they are: plain ASCII, and valid characters that
+// do not reorder text. Most of most texts is one such run, copied in one append; the
+// ASCII is checked 16 bytes at a time (SSE2 is part of every x86-64 CPU).
+std::size_t shown_as_is(std::string_view bytes, std::size_t at, char special, char other) {
+  const std::size_t start = at;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+  const __m128i first = _mm_set1_epi8(special), second = _mm_set1_epi8(other);
+#endif
+  for (;;) {
+#if defined(__SSE2__)
+    for (; at + 16 <= bytes.size(); at += 16) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + at));
+      // Signed: bytes from 0x80 up are below the space too.
+      const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(chunk, space), _mm_cmpeq_epi8(chunk, del)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(chunk, first), _mm_cmpeq_epi8(chunk, second)));
+      if (_mm_movemask_epi8(stop) != 0) break;
     }
-    const std::optional<CodePoint> code_point = byte >= 0x80 ? decode_at(bytes, at) : std::nullopt;
-    if (!code_point) {
-      out += "\\x";
-      append_hex(out, byte, 2);
-      ++at;
-    } else if (is_unsafe_code_point(code_point->value)) {
-      out += "\\u";
-      append_hex(out, code_point->value, 4);
-      at += code_point->length;
-    } else {
-      out.append(bytes.substr(at, code_point->length));
-      at += code_point->length;
-    }
+#endif
+    while (at < bytes.size() && is_plain_ascii(bytes[at], special, other)) ++at;
+    if (at == bytes.size() || static_cast<unsigned char>(bytes[at]) < 0x80) return at - start;
+    const std::optional<CodePoint> code_point = decode_at(bytes, at);
+    if (!code_point || is_unsafe_code_point(code_point->value)) return at - start;
+    at += code_point->length;
   }
-  return out;
+}
+
+// The escape for what stops a run at `at`, for a terminal; returns its length in bytes.
+std::size_t append_terminal_escape(std::string& out, std::string_view bytes, std::size_t at) {
+  const auto byte = static_cast<unsigned char>(bytes[at]);
+  if (byte == '\\') {
+    out += "\\\\";
+    return 1;
+  }
+  if (const std::optional<CodePoint> code_point = byte >= 0x80 ? decode_at(bytes, at) : std::nullopt) {
+    out += "\\u";  // valid, but it would reorder or hide text
+    append_hex(out, code_point->value, 4);
+    return code_point->length;
+  }
+  out += "\\x";
+  append_hex(out, byte, 2);
+  return 1;
+}
+
+void append_escaped(std::string& out, std::string_view bytes, bool backslashes) {
+  for (std::size_t at = 0; at < bytes.size();) {
+    const std::size_t run = shown_as_is(bytes, at, backslashes ? '\\' : no_special, no_special);
+    out.append(bytes.substr(at, run));
+    at += run;
+    if (at < bytes.size()) at += append_terminal_escape(out, bytes, at);
+  }
+}
+
+// The escape for what stops a run at `at`, in JSON; returns its length in bytes.
+std::size_t append_json_escape(std::string& out, std::string_view bytes, std::size_t at) {
+  const auto byte = static_cast<unsigned char>(bytes[at]);
+  if (byte >= 0x80) {
+    if (const std::optional<CodePoint> code_point = decode_at(bytes, at)) {
+      out += "\\u";  // valid, but it would reorder or hide text
+      append_hex(out, code_point->value, 4);
+      return code_point->length;
+    }
+    out += "\xef\xbf\xbd";  // U+FFFD
+    return 1;
+  }
+  switch (byte) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u";
+      append_hex(out, byte, 4);
+  }
+  return 1;
 }
 
 }  // namespace
 
-std::string escape_for_terminal(std::string_view bytes) { return escape(bytes, true); }
+std::string escape_for_terminal(std::string_view bytes) {
+  std::string out;
+  append_escaped_for_terminal(out, bytes);
+  return out;
+}
 
-std::string made_safe_for_terminal(std::string_view text) { return escape(text, false); }
+void append_escaped_for_terminal(std::string& out, std::string_view bytes) { append_escaped(out, bytes, true); }
+
+std::string made_safe_for_terminal(std::string_view text) {
+  std::string out;
+  append_escaped(out, text, false);
+  return out;
+}
 
 std::string json_string(std::string_view bytes) {
-  std::string out = "\"";
-  out.reserve(bytes.size() + 2);
+  std::string out;
+  append_json_string(out, bytes);
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view bytes) {
+  out += '"';
   for (std::size_t at = 0; at < bytes.size();) {
-    const auto byte = static_cast<unsigned char>(bytes[at]);
-    if (byte >= 0x80) {
-      if (const std::optional<CodePoint> code_point = decode_at(bytes, at)) {
-        if (is_unsafe_code_point(code_point->value)) {
-          out += "\\u";
-          append_hex(out, code_point->value, 4);
-        } else {
-          out.append(bytes.substr(at, code_point->length));
-        }
-        at += code_point->length;
-      } else {
-        out += "\xef\xbf\xbd";  // U+FFFD
-        ++at;
-      }
-      continue;
-    }
-    switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte < 0x20 || byte == 0x7f) {
-          out += "\\u";
-          append_hex(out, byte, 4);
-        } else {
-          out += static_cast<char>(byte);
-        }
-    }
-    ++at;
+    const std::size_t run = shown_as_is(bytes, at, '"', '\\');
+    out.append(bytes.substr(at, run));
+    at += run;
+    if (at < bytes.size()) at += append_json_escape(out, bytes, at);
   }
   out += '"';
-  return out;
 }
 
 }  // namespace wsprobe

@@ -3,6 +3,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "codec/utf8.h"
 
 namespace wsprobe::codec {
@@ -28,6 +32,68 @@ std::uint64_t saturating_decimal(std::string_view digits) {
     value = value * 10 + digit;
   }
   return value;
+}
+
+// The line breaks (CR or LF) of one read, found 64 bytes at a time as a bit mask, so
+// that each of many short lines costs a bit scan, not a search of its own. SSE2 is part
+// of every x86-64 CPU; elsewhere the mask is made byte by byte.
+class LineBreaks {
+ public:
+  explicit LineBreaks(ByteView bytes) : bytes_(bytes) {}
+
+  // The offset of the first line break at or after `from`, or the size of the read.
+  std::size_t next(std::size_t from) {
+    std::size_t block = from & ~std::size_t{63};
+    if (block != block_) load(block);
+    std::uint64_t hits = mask_ & (~std::uint64_t{0} << (from - block));
+    while (hits == 0) {
+      block += 64;
+      if (block >= bytes_.size()) return bytes_.size();
+      load(block);
+      hits = mask_;
+    }
+    return std::min(bytes_.size(), block + static_cast<std::size_t>(__builtin_ctzll(hits)));
+  }
+
+ private:
+  void load(std::size_t block) {
+    block_ = block;
+    std::uint8_t chunk[64] = {};  // past the end of the read: no break
+    const std::uint8_t* data = bytes_.data() + block;
+    if (bytes_.size() - block < 64) {
+      std::memcpy(chunk, data, bytes_.size() - block);
+      data = chunk;
+    }
+    mask_ = break_mask(data);
+  }
+
+  static std::uint64_t break_mask(const std::uint8_t* data) {
+    std::uint64_t mask = 0;
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    for (int part = 0; part < 4; ++part) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * part));
+      const auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr))));
+      mask |= std::uint64_t{hits} << (16 * part);
+    }
+#else
+    for (int i = 0; i < 64; ++i) mask |= std::uint64_t{data[i] == '\n' || data[i] == '\r'} << i;
+#endif
+    return mask;
+  }
+
+  ByteView bytes_;
+  std::size_t block_ = ~std::size_t{0};
+  std::uint64_t mask_ = 0;
+};
+
+// Where the last line break of `bytes` after `from` ends: the whole lines end there.
+// Searched from the end, where it usually is, a line's length away at most.
+std::size_t whole_lines_end(ByteView bytes, std::size_t from) {
+  std::size_t end = bytes.size();
+  while (end > from && bytes[end - 1] != '\n' && bytes[end - 1] != '\r') --end;
+  return end;
 }
 
 }  // namespace
@@ -85,8 +151,7 @@ void SseParser::set_last_event_id(std::string id) {
   last_event_id_ = std::move(id);
 }
 
-bool SseParser::over_limit(std::size_t pending) {
-  if (data_.size() + type_.size() + pending <= max_event_size_) return false;
+bool SseParser::fail_too_big() {
   failed_ = true;
   handler_.on_violation(Violation{Rule::sse_event_too_big, "over " + std::to_string(max_event_size_) + " bytes"});
   return true;
@@ -110,32 +175,27 @@ bool SseParser::feed(ByteView bytes) {
     after_cr_ = false;
   }
 
-  // The next CR and LF are each searched once per read, so a stream without one
-  // of them costs no rescans.
-  const std::uint8_t* base = bytes.data();
-  std::size_t next_cr = 0, next_lf = 0;
-  bool cr_known = false, lf_known = false;
-  auto find = [&](std::uint8_t byte, std::size_t& position, bool& known) {
-    if (!known || position < at) {
-      const void* hit = std::memchr(base + at, byte, bytes.size() - at);
-      position = hit ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - base) : bytes.size();
-      known = true;
-    }
-    return position;
-  };
+  // The whole lines of this read are checked for UTF-8 in one pass (the line breaks
+  // are ASCII, so they are all valid exactly when their run is); only a read with an
+  // invalid byte, and lines cut by a read's end, are checked line by line.
+  const bool whole_lines_valid = is_valid_utf8(bytes.subspan(at, whole_lines_end(bytes, at) - at));
 
+  LineBreaks breaks(bytes);
   while (at < bytes.size()) {
-    const std::size_t end = std::min(find('\r', next_cr, cr_known), find('\n', next_lf, lf_known));
+    const std::size_t end = breaks.next(at);
     if (end == bytes.size()) {
       if (!keep_partial_line(bytes.subspan(at, end - at))) return false;
       break;
     }
-    if (line_.empty()) {
-      take_line(bytes.subspan(at, end - at));
-    } else {
-      if (!keep_partial_line(bytes.subspan(at, end - at))) return false;  // over the limit: the line is lost
-      take_line(line_);
+    const ByteView line = bytes.subspan(at, end - at);
+    if (!line_.empty()) {
+      if (!keep_partial_line(line)) return false;  // over the limit: the line is lost
+      take_line(line_, false);
       line_.clear();
+    } else if (line.empty()) {
+      dispatch();
+    } else if (!(whole_lines_valid && take_data_line(line))) {
+      take_line(line, whole_lines_valid);
     }
     if (failed_) return false;
     at = end + 1;
@@ -147,6 +207,17 @@ bool SseParser::feed(ByteView bytes) {
       }
     }
   }
+  return true;
+}
+
+// Most lines of most streams are data lines: they take this short way when valid.
+bool SseParser::take_data_line(ByteView raw) {
+  constexpr std::string_view data_field = "data:";
+  const std::string_view line = as_chars(raw);
+  if (!line.starts_with(data_field)) return false;
+  std::string_view value = line.substr(data_field.size());
+  if (value.starts_with(' ')) value.remove_prefix(1);
+  if (!over_limit(raw.size())) add_data_line(value);
   return true;
 }
 
@@ -178,12 +249,15 @@ bool SseParser::keep_partial_line(ByteView piece) {
   return true;
 }
 
-void SseParser::take_line(ByteView raw) {
+void SseParser::take_line(ByteView raw, bool known_valid) {
   const bool comment = !raw.empty() && raw.front() == ':';
-  if (comment && raw.size() > max_comment_kept) raw = raw.first(max_comment_kept);
+  if (comment && raw.size() > max_comment_kept) {
+    raw = raw.first(max_comment_kept);
+    known_valid = false;  // the cut may split a character
+  }
   if (!comment && over_limit(raw.size())) return;
   std::string_view line = as_chars(raw);
-  if (!is_valid_utf8(raw)) {
+  if (!known_valid && !is_valid_utf8(raw)) {
     decoded_ = decode_utf8_lossy(raw);
     line = decoded_;
   }
@@ -212,8 +286,7 @@ void SseParser::process_field(std::string_view name, std::string_view value) {
   if (name == "event") {
     type_ = value;
   } else if (name == "data") {
-    data_.append(value);
-    data_ += '\n';
+    add_data_line(value);
   } else if (name == "id") {
     if (value.find('\0') == std::string_view::npos) {
       id_buffer_ = value;
@@ -233,21 +306,21 @@ void SseParser::process_field(std::string_view name, std::string_view value) {
   }
 }
 
+void SseParser::add_data_line(std::string_view value) {
+  data_.append(value);
+  data_ += '\n';
+}
+
 void SseParser::dispatch() {
-  last_event_id_ = id_buffer_;
+  if (last_event_id_ != id_buffer_) last_event_id_ = id_buffer_;  // the compare is cheaper than a copy
   if (data_.empty()) {
     type_.clear();
     return;
   }
-  data_.pop_back();  // the LF after the last data line
-  // event_ is reused, and the data buffer swapped into it, so that a stream of small
-  // events does not allocate for each one.
-  event_.type.assign(type_.empty() ? std::string_view("message") : std::string_view(type_));
-  event_.data.swap(data_);
-  event_.last_event_id.assign(last_event_id_);
+  const std::string_view data(data_.data(), data_.size() - 1);  // without the LF after the last data line
+  handler_.on_event(SseEvent{type_.empty() ? std::string_view("message") : std::string_view(type_), data, last_event_id_});
   data_.clear();
   type_.clear();
-  handler_.on_event(event_);
 }
 
 }  // namespace wsprobe::codec

@@ -15,10 +15,12 @@ namespace wsprobe::codec {
 
 inline constexpr std::uint64_t default_max_event_size = 16 * 1024 * 1024;
 
+// Views into the parser's buffers, valid during on_event: a stream of small events
+// is dispatched without copying one.
 struct SseEvent {
-  std::string type;           // the event field, or "message"
-  std::string data;           // data lines joined with LF
-  std::string last_event_id;  // the last event ID string when it was dispatched
+  std::string_view type;           // the event field, or "message"
+  std::string_view data;           // data lines joined with LF
+  std::string_view last_event_id;  // the last event ID string when it was dispatched
 };
 
 class SseHandler {
@@ -58,10 +60,17 @@ class SseParser {
   void set_last_event_id(std::string id);
 
  private:
-  void take_line(ByteView raw);
+  // `known_valid`: the line is already known to be valid UTF-8.
+  void take_line(ByteView raw, bool known_valid);
   void process_field(std::string_view name, std::string_view value);
+  void add_data_line(std::string_view value);
   void dispatch();
-  bool over_limit(std::size_t pending);
+  bool take_data_line(ByteView raw);
+  // Whether `pending` more bytes would take the event over the limit; if so, the parser fails.
+  bool over_limit(std::size_t pending) {
+    return data_.size() + type_.size() + pending > max_event_size_ && fail_too_big();
+  }
+  bool fail_too_big();
   // Keeps the start of a line cut by the end of a read; false when it grew over the limit.
   bool keep_partial_line(ByteView piece);
 
@@ -78,7 +87,6 @@ class SseParser {
   std::string id_buffer_;
   std::string last_event_id_;
   std::string decoded_;  // scratch for lines that are not valid UTF-8
-  SseEvent event_;       // the event being dispatched
 };
 
 // Replaces each maximal invalid subsequence with U+FFFD, as the WHATWG Encoding

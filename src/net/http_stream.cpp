@@ -132,6 +132,8 @@ StreamResult run_http_stream(const HttpStreamSettings& settings, HttpStreamHandl
   curl.set(CURLOPT_HEADERFUNCTION, on_header);
   curl.set(CURLOPT_HEADERDATA, &transfer);
   curl.set(CURLOPT_WRITEFUNCTION, on_write);
+  // Reads as large as the curl tool's (100 KiB): a fast stream costs fewer calls.
+  curl.set(CURLOPT_BUFFERSIZE, 100L * 1024);
   curl.set(CURLOPT_WRITEDATA, &transfer);
   StreamResult result;
   const Deadline head_deadline = std::min(deadline, transfer.started + settings.connection.connect_timeout);

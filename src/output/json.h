@@ -39,6 +39,8 @@ class JsonWriter {
   }
 
   const std::string& text() const { return out_; }
+  // Empties the writer for the next record, keeping its buffer.
+  void clear();
 
  private:
   void separate();
@@ -47,5 +49,8 @@ class JsonWriter {
   std::vector<bool> first_;  // per open container: nothing written in it yet
   bool after_key_ = false;
 };
+
+// A finite number as JsonWriter::value writes it (three decimals), appended to `out`.
+void append_json_number(std::string& out, double number);
 
 }  // namespace wsprobe::output

@@ -12,13 +12,25 @@ bool summary_begun = false;
 
 JsonWriter json_event(std::string_view type) {
   JsonWriter json;
-  json.begin_object().field("type", type).field("ts", rfc3339_utc());
+  start_json_event(json, type, rfc3339_utc());
   return json;
+}
+
+void start_json_event(JsonWriter& json, std::string_view type, std::string_view ts) {
+  json.clear();
+  json.begin_object().field("type", type).field("ts", ts);
 }
 
 void emit_json_line(JsonWriter& json, std::FILE* out, bool flush) {
   json.end_object();
-  (flush ? write_text : write_buffered)(out, json.text() + "\n");
+  write_buffered(out, json.text());
+  (flush ? write_text : write_buffered)(out, "\n");
+}
+
+void emit_json_line(JsonWriter& json, RecordBuffer& out) {
+  json.end_object();
+  out.text().append(json.text()).push_back('\n');
+  out.end_record();
 }
 
 JsonWriter json_summary(std::string_view command, const RunEnd& end) {

@@ -10,13 +10,19 @@
 
 #include "output/json.h"
 #include "output/options.h"
+#include "output/record_buffer.h"
 
 namespace wsprobe::output {
 
 // An open object with "type" and "ts" written; add fields, then emit_json_line.
 JsonWriter json_event(std::string_view type);
+// The same into `json`, reusing its buffer, with the "ts" text given: for records
+// printed by the million, where a clock read and an allocation per record show.
+void start_json_event(JsonWriter& json, std::string_view type, std::string_view ts);
 // Closes the object and prints it as one line; flushed at once unless `flush` is false.
 void emit_json_line(JsonWriter& json, std::FILE* out, bool flush = true);
+// Closes the object and adds it to `out` as one record.
+void emit_json_line(JsonWriter& json, RecordBuffer& out);
 
 // The summary record, opened with what every summary holds: the command, its exit
 // code, why the run ended (one word from the man page's list) and the error that

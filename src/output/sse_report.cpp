@@ -6,10 +6,11 @@
 #include <chrono>
 #include <cstdio>
 
-#include "output/clock_text.h"
 #include "base/escape.h"
+#include "output/clock_text.h"
 #include "output/json.h"
 #include "output/json_lines.h"
+#include "output/record_buffer.h"
 #include "output/session_json.h"
 #include "output/style.h"
 #include "output/words.h"
@@ -34,6 +35,27 @@ std::string end_text(EndReason reason) {
 }
 
 std::string ms_text(const std::optional<double>& ms) { return ms ? fmt::format("{:.1f} ms", *ms) : "-"; }
+
+// The time text of the read being printed. The events of one read arrived together
+// and share it, so the clock and the calendar are read once a read, not once an event.
+class ReadStamp {
+ public:
+  using Format = std::string (*)(std::chrono::system_clock::time_point);
+  explicit ReadStamp(Format format) : format_(format) {}
+
+  const std::string& at(double read_ms) {
+    if (read_ms != read_ms_) {
+      read_ms_ = read_ms;
+      text_ = format_(std::chrono::system_clock::now());
+    }
+    return text_;
+  }
+
+ private:
+  Format format_;
+  double read_ms_ = -1;
+  std::string text_;
+};
 
 class HumanReporter : public session::EventSourceObserver {
  public:
@@ -67,31 +89,48 @@ class HumanReporter : public session::EventSourceObserver {
     for (const std::string_view text : body_lines(body)) note("< " + peer(text));
   }
 
-  void event(const codec::SseEvent& event, double) override {
+  void event(const codec::SseEvent& event, double at_ms) override {
     if (options_.common.raw || options_.common.quiet) return;
-    std::string head = style_.dim(time_of_day()) + " " + style_.bold(peer(event.type));
-    if (!event.last_event_id.empty()) head += " id=" + peer(event.last_event_id);
-    if (event.data.find('\n') == std::string::npos) {
-      print(head + "  " + data_line(event.data));
-      return;
+    std::string& text = records_.text();
+    start_line(text, at_ms);
+    text.append(style_.bold_on());
+    append_escaped_for_terminal(text, event.type);
+    text.append(style_.off());
+    if (!event.last_event_id.empty()) {
+      text += " id=";
+      append_escaped_for_terminal(text, event.last_event_id);
     }
-    print(head);
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t end = event.data.find('\n', start);
-      print("    " + data_line(std::string_view(event.data).substr(start, end - start)));
-      if (end == std::string::npos) break;
-      start = end + 1;
+    const std::string_view data = event.data;
+    if (data.find('\n') == std::string_view::npos) {
+      text += "  ";
+      append_data_line(text, data);
+      text += '\n';
+    } else {
+      text += '\n';
+      for (std::size_t start = 0, end = 0; end != std::string_view::npos; start = end + 1) {
+        end = data.find('\n', start);
+        text += "    ";
+        append_data_line(text, data.substr(start, end - start));
+        text += '\n';
+      }
     }
+    records_.end_record();
   }
 
-  void comment(std::string_view text, double) override {
-    if (options_.show_comments && !options_.common.raw) print(style_.dim(time_of_day() + " :" + peer(text)));
+  void comment(std::string_view comment, double at_ms) override {
+    if (!options_.show_comments || options_.common.raw) return;
+    std::string& text = records_.text();
+    start_line(text, at_ms);
+    text.append(style_.dim_on()).append(":");
+    append_escaped_for_terminal(text, comment);
+    text.append(style_.off()).append("\n");
+    records_.end_record();
   }
 
   void body(codec::ByteView raw) override {
     if (!options_.common.raw) return;
-    (flush_each_ ? write_text : write_buffered)(out_, codec::as_chars(raw));
+    records_.text().append(codec::as_chars(raw));
+    records_.end_record();
   }
 
   void retry(std::uint64_t milliseconds) override {
@@ -116,7 +155,7 @@ class HumanReporter : public session::EventSourceObserver {
                      last_event_id.empty() ? "" : " with Last-Event-ID: " + peer(last_event_id)));
   }
 
-  void idle() override { std::fflush(out_); }
+  void idle() override { records_.flush(); }
 
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult&) override {
@@ -129,19 +168,23 @@ class HumanReporter : public session::EventSourceObserver {
 
  private:
   std::string peer(std::string_view text) const { return escape_for_terminal(text); }
+
+  // The read's time of day, dim, and a space.
+  void start_line(std::string& text, double at_ms) {
+    text.append(style_.dim_on()).append(stamp_.at(at_ms)).append(style_.off()).append(" ");
+  }
   // A data line, quoted when blank or when spaces at its ends would not show.
-  std::string data_line(std::string_view data) const {
+  static void append_data_line(std::string& text, std::string_view data) {
     const bool quote = data.empty() || data.front() == ' ' || data.back() == ' ' || data.front() == '\t' ||
                        data.back() == '\t';
-    return quote ? "\"" + peer(data) + "\"" : peer(data);
+    if (quote) text += '"';
+    append_escaped_for_terminal(text, data);
+    if (quote) text += '"';
   }
 
-  // Events and comments: buffered unless stdout is a terminal (status lines flush them).
-  void print(const std::string& line) {
-    (flush_each_ ? write_text : write_buffered)(out_, line + "\n");
-  }
   // Status lines, with the time: to stderr under --raw, so that stdout holds the stream alone.
   void note(const std::string& line) {
+    records_.flush();  // the events before it first
     if (options_.common.quiet) return;
     std::FILE* stream = options_.common.raw ? stderr : out_;
     write_text(stream, style_.dim(time_of_day()) + " " + line + "\n");
@@ -150,12 +193,13 @@ class HumanReporter : public session::EventSourceObserver {
   SseOutputOptions options_;
   std::FILE* out_;
   Style style_;
-  const bool flush_each_ = isatty(fileno(out_)) == 1;
+  RecordBuffer records_{out_};
+  ReadStamp stamp_{&time_of_day};
 };
 
 class JsonLinesReporter : public session::EventSourceObserver {
  public:
-  JsonLinesReporter(const SseOutputOptions& options, std::FILE* out) : options_(options), out_(out) {}
+  JsonLinesReporter(const SseOutputOptions& options, std::FILE* out) : options_(options), records_(out) {}
 
   void open(const net::HttpResponseInfo& response) override {
     JsonWriter json = json_event("open");
@@ -163,7 +207,7 @@ class JsonLinesReporter : public session::EventSourceObserver {
     json.field("url", response.final_url).field("redirects", std::int64_t{response.redirects});
     json.field("head_ms", response.head_ms);
     headers_field(json, response.headers, options_.common.show_secrets);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
   void refused(const net::HttpResponseInfo& response, std::string_view body, bool complete) override {
@@ -172,21 +216,29 @@ class JsonLinesReporter : public session::EventSourceObserver {
     json.field("url", response.final_url);
     headers_field(json, response.headers, options_.common.show_secrets);
     json.field("body", body).field("body_complete", complete);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
+  // A fast stream brings millions of events, so their records are put together from the
+  // parts that change; what only the read changes ("ts", "at_ms") is made once a read.
   void event(const codec::SseEvent& event, double at_ms) override {
-    JsonWriter json = json_event("event");
-    json.field("event", event.type).field("data", event.data).field("id", event.last_event_id);
-    json.field("at_ms", at_ms);
-    emit_json_line(json, out_, flush_each_);
+    if (at_ms != event_parts_ms_) make_event_parts(at_ms);
+    std::string& text = records_.text();
+    text.append(event_head_);
+    append_json_string(text, event.type);
+    text.append(",\"data\":");
+    append_json_string(text, event.data);
+    text.append(",\"id\":");
+    append_json_string(text, event.last_event_id);
+    text.append(event_tail_);
+    records_.end_record();
   }
 
   void comment(std::string_view text, double at_ms) override {
     if (!options_.show_comments) return;
-    JsonWriter json = json_event("comment");
-    json.field("text", text).field("at_ms", at_ms);
-    emit_json_line(json, out_, flush_each_);
+    start_json_event(record_, "comment", stamp_.at(at_ms));
+    record_.field("text", text).field("at_ms", at_ms);
+    emit_json_line(record_, records_);
   }
 
   void body(codec::ByteView) override {}
@@ -194,36 +246,36 @@ class JsonLinesReporter : public session::EventSourceObserver {
   void retry(std::uint64_t milliseconds) override {
     JsonWriter json = json_event("retry");
     json.field("reconnection_ms", milliseconds);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
   void discarded(std::string_view what) override {
     if (!options_.common.verbose) return;
     JsonWriter json = json_event("discarded");
     json.field("text", what);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
   void warning(const session::HealthWarning& warning) override {
     JsonWriter json = json_event("warning");
     json.field("id", warning.id).field("message", warning.message);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
   void error(const std::string& message, bool reconnecting) override {
     JsonWriter json = json_event("error");
     json.field("message", message).field("reconnecting", reconnecting);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
   void reconnect(std::chrono::milliseconds delay, const std::string& last_event_id, std::uint64_t attempt) override {
     JsonWriter json = json_event("reconnect");
     json.field("retry_in_ms", std::int64_t{delay.count()}).field("last_event_id", last_event_id);
     json.field("attempt", attempt);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
-  void idle() override { std::fflush(out_); }
+  void idle() override { records_.flush(); }
 
   void end(EndReason reason, const session::HealthSummary& summary, std::uint64_t reconnects,
            const session::EventSourceResult& result) override {
@@ -236,14 +288,33 @@ class JsonLinesReporter : public session::EventSourceObserver {
     json.field("first_byte_ms", summary.first_byte_ms).field("first_event_ms", summary.first_event_ms);
     json.field("longest_gap_ms", summary.longest_gap_ms).field("mean_gap_ms", summary.mean_gap_ms);
     json.field("bursts", summary.bursts);
-    emit_json_line(json, out_);
+    emit(json);
   }
 
  private:
+  // {"type":"event","ts":"...","event":  and  ,"at_ms":N}, as json_event and JsonWriter write them.
+  void make_event_parts(double at_ms) {
+    event_parts_ms_ = at_ms;
+    start_json_event(record_, "event", stamp_.at(at_ms));
+    record_.key("event");
+    event_head_ = record_.text();
+    event_tail_ = ",\"at_ms\":";
+    append_json_number(event_tail_, at_ms);
+    event_tail_ += "}\n";
+  }
+
+  // A record other than an event goes out at once, after the events before it.
+  void emit(JsonWriter& json) {
+    emit_json_line(json, records_);
+    records_.flush();
+  }
 
   SseOutputOptions options_;
-  std::FILE* out_;
-  const bool flush_each_ = isatty(fileno(out_)) == 1;
+  RecordBuffer records_;
+  JsonWriter record_;
+  ReadStamp stamp_{&rfc3339_utc};
+  double event_parts_ms_ = -1;
+  std::string event_head_, event_tail_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

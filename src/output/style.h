@@ -23,6 +23,11 @@ struct Style {
   std::string dim(std::string_view text) const { return paint("2", text); }
   std::string bold(std::string_view text) const { return paint("1", text); }
 
+  // For lines built in place: the escapes that turn a look on and off ("" without colour).
+  std::string_view dim_on() const { return color ? "\x1b[2m" : ""; }
+  std::string_view bold_on() const { return color ? "\x1b[1m" : ""; }
+  std::string_view off() const { return color ? "\x1b[0m" : ""; }
+
  private:
   std::string paint(std::string_view code, std::string_view text) const;
 };

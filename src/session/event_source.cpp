@@ -91,7 +91,9 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
       return refusal_->complete;
     }
     observer_.body(bytes);
-    health_.body(bytes.size(), now_ms());
+    // The events of one read arrived together: one clock read serves them all.
+    read_ms_ = now_ms();
+    health_.body(bytes.size(), read_ms_);
     return parser_.feed(bytes) && !ended_;
   }
 
@@ -107,12 +109,11 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   // SseHandler
   void on_event(const codec::SseEvent& event) override {
     if (ended_) return;  // --max-events N means N, however many more the same read holds
-    const double at = now_ms();
-    if (auto warning = health_.event(event.last_event_id, at)) observer_.warning(*warning);
-    observer_.event(event, at);
-    if (settings_.max_events && health_.summary().events >= *settings_.max_events) ended_ = EndReason::max_events;
+    if (auto warning = health_.event(event.last_event_id, read_ms_)) observer_.warning(*warning);
+    observer_.event(event, read_ms_);
+    if (settings_.max_events && health_.events() >= *settings_.max_events) ended_ = EndReason::max_events;
   }
-  void on_comment(std::string_view text) override { observer_.comment(text, now_ms()); }
+  void on_comment(std::string_view text) override { observer_.comment(text, read_ms_); }
   // The reconnection time used, a day at most, is what is reported.
   void on_retry(std::uint64_t ms) override {
     const std::uint64_t used = std::min<std::uint64_t>(ms, max_reconnection_ms);
@@ -160,7 +161,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
         if (!connected_once_) failure = ErrorKind::connect;
         break;
       case EndReason::no_content:
-        if (health_.summary().events == 0) failure = ErrorKind::refused;
+        if (health_.events() == 0) failure = ErrorKind::refused;
         break;
       case EndReason::failed:
         failure = ErrorKind::refused;
@@ -227,6 +228,7 @@ class Run : public net::HttpStreamHandler, public codec::SseHandler {
   const net::Clock::time_point started_ = net::Clock::now();
   const net::Deadline duration_end_;
   double request_ms_ = 0;
+  double read_ms_ = 0;  // when the read being parsed arrived
   std::optional<EndReason> ended_;
   std::optional<Refusal> refusal_;  // the response being refused, while its body is read
   bool connected_once_ = false;

@@ -64,7 +64,7 @@ class Watcher : public net::HttpStreamHandler, public codec::SseHandler {
   void on_event(const codec::SseEvent& event) override {
     const double at = now_ms();
     watch_.event_ms.push_back(at);
-    watch_.event_ids.push_back(event.last_event_id);
+    watch_.event_ids.emplace_back(event.last_event_id);
     if (auto burst = health_.event(event.last_event_id, at)) watch_.bursts.push_back(*burst);
   }
   void on_violation(const codec::Violation& violation) override { watch_.error = violation.describe(); }

@@ -56,7 +56,7 @@ void StreamHealth::body(std::uint64_t bytes, double at_ms) {
   summary_.bytes += bytes;
 }
 
-std::optional<HealthWarning> StreamHealth::event(const std::string& id, double at_ms) {
+std::optional<HealthWarning> StreamHealth::timed_event(std::string_view id, double at_ms) {
   ++summary_.events;
   if (request_ms_) {
     summary_.first_event_ms = at_ms - *request_ms_;
@@ -65,16 +65,16 @@ std::optional<HealthWarning> StreamHealth::event(const std::string& id, double a
   std::optional<HealthWarning> closed;
   const double gap = last_mark_ms_ ? at_ms - *last_mark_ms_ : 0;
   if (last_mark_ms_) {
-    summary_.longest_gap_ms = std::max(summary_.longest_gap_ms.value_or(0), gap);
+    longest_gap_ms_ = std::max(longest_gap_ms_, gap);
     gap_total_ms_ += gap;
-    summary_.mean_gap_ms = gap_total_ms_ / static_cast<double>(++gaps_);
+    ++gaps_;
   }
   if (burst_count_ > 0 && at_ms - burst_start_ms_ <= thresholds_.burst_window_ms) {
     ++burst_count_;
     burst_last_ms_ = at_ms;
     burst_last_id_ = id;
   } else {
-    closed = close_burst();
+    if (burst_count_ > 0) closed = close_burst();
     if (last_mark_ms_ && gap >= thresholds_.burst_silence_ms) {
       burst_count_ = 1;
       burst_start_ms_ = burst_last_ms_ = at_ms;
@@ -84,6 +84,16 @@ std::optional<HealthWarning> StreamHealth::event(const std::string& id, double a
   }
   last_mark_ms_ = at_ms;
   return closed;
+}
+
+// The gap figures are kept as plain sums while events arrive, and made optional here.
+HealthSummary StreamHealth::summary() const {
+  HealthSummary summary = summary_;
+  if (gaps_ > 0) {
+    summary.longest_gap_ms = longest_gap_ms_;
+    summary.mean_gap_ms = gap_total_ms_ / static_cast<double>(gaps_);
+  }
+  return summary;
 }
 
 std::optional<HealthWarning> StreamHealth::connection_end() {

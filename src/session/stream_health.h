@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/http.h"
@@ -44,18 +45,30 @@ class StreamHealth {
   std::vector<HealthWarning> response(const codec::HeaderFields& headers, double request_ms, double at_ms);
   void body(std::uint64_t bytes, double at_ms);
   // An event was dispatched; returns a warning when it closes a burst.
-  std::optional<HealthWarning> event(const std::string& id, double at_ms);
+  std::optional<HealthWarning> event(std::string_view id, double at_ms) {
+    // The usual case on a fast stream, kept short: another event of the same read, with
+    // no burst to follow and no first event to time.
+    if (burst_count_ == 0 && !request_ms_ && last_mark_ms_ == at_ms && thresholds_.burst_silence_ms > 0) {
+      ++summary_.events;
+      ++gaps_;  // of zero
+      return std::nullopt;
+    }
+    return timed_event(id, at_ms);
+  }
   // The connection ended (before a reconnection or at the end): closes an open burst.
   std::optional<HealthWarning> connection_end();
 
-  const HealthSummary& summary() const { return summary_; }
+  HealthSummary summary() const;
+  std::uint64_t events() const { return summary_.events; }
 
  private:
+  std::optional<HealthWarning> timed_event(std::string_view id, double at_ms);
   std::optional<HealthWarning> close_burst();
 
   Thresholds thresholds_;
   HealthSummary summary_;
   double gap_total_ms_ = 0;
+  double longest_gap_ms_ = 0;
   std::uint64_t gaps_ = 0;
   std::optional<double> request_ms_;   // of the first connection, until its first event
   std::optional<double> last_mark_ms_; // the last event, or a fresh response head

@@ -74,7 +74,7 @@ TEST(StreamHealth, FirstByteFirstEventAndGaps) {
   health.connection_end();
   health.response({}, 500, 502);  // a reconnection: the gap restarts at its head
   health.event("3", 512);
-  const HealthSummary& summary = health.summary();
+  const HealthSummary summary = health.summary();
   EXPECT_EQ(summary.first_byte_ms, 4);
   EXPECT_EQ(summary.first_event_ms, 5);
   EXPECT_EQ(summary.longest_gap_ms, 30);

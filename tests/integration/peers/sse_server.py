@@ -12,6 +12,8 @@ Paths (query parameters in brackets):
   /gzip                                 gzip-encoded events, flushed one by one, no Cache-Control
   /redirect                             302 to /events?n=2
   /big-comment[?size=N]                 a comment line of N bytes (1 MB), then two events
+  /flood[?bytes=N&event=TEXT]           N bytes (200 MiB) of one event repeated, as fast as the socket
+                                        takes them, then the body ends (scripts/sse_compare.sh)
   /silent                               reads the request, prints 'silent request' on stdout, and
                                         never answers (for 30 s)
 """
@@ -36,6 +38,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def write(self, text):
         self.wfile.write(text.encode())
+        self.wfile.flush()
+
+    def flood(self, size, event):
+        # Whole events in 1 MiB writes: the server costs little next to the client.
+        block = event.encode() * max(1, (1 << 20) // len(event.encode()))
+        sent = 0
+        while sent + len(block) <= size:
+            self.wfile.write(block)
+            sent += len(block)
+        whole_events = (size - sent) // len(event.encode())
+        self.wfile.write(event.encode() * whole_events)
         self.wfile.flush()
 
     def do_GET(self):
@@ -85,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
             self.start(extra=[("Cache-Control", "no-cache")])
             self.write(":" + "c" * int(query.get("size", 1_000_000)) + "\n")
             self.write("data: one\n\ndata: two\n\n")
+        elif parts[0] == "flood":
+            self.start(extra=[("Cache-Control", "no-cache")])
+            self.flood(int(query.get("bytes", 200 << 20)), query.get("event", 'data: {"price":123.45}\n\n'))
         elif parts[0] == "silent":
             print("silent request", flush=True)
             time.sleep(30)
