@@ -18,16 +18,34 @@ TEST(Mask, RfcExample) {
   EXPECT_EQ(test::to_hex(hello), "7f 9f 4d 51 58");
 }
 
-TEST(Mask, MatchesTheByteLoopForEveryLengthAlignmentAndKeyOffset) {
+// Every test runs on each path this CPU has.
+class MaskPaths : public testing::TestWithParam<MaskPath> {
+ protected:
+  void SetUp() override {
+    if (!mask_path_supported(GetParam())) GTEST_SKIP() << "this CPU lacks the path";
+  }
+  void mask(MutableByteView data, MaskKey key, std::uint64_t offset = 0) { apply_mask(GetParam(), data, key, offset); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Mask, MaskPaths, testing::Values(MaskPath::portable, MaskPath::avx2),
+                         [](const testing::TestParamInfo<MaskPath>& info) {
+                           return info.param == MaskPath::avx2 ? std::string("avx2") : std::string("portable");
+                         });
+
+TEST(Mask, BestPathIsSupported) { EXPECT_TRUE(mask_path_supported(best_mask_path())); }
+
+TEST_P(MaskPaths, MatchesTheByteLoopForEveryLengthAlignmentAndKeyOffset) {
   const MaskKey key{0x37, 0xfa, 0x21, 0x3d};
-  Bytes buffer(200 + 8);
+  // Lengths past four vectors and alignments across a whole vector reach every head, body
+  // and tail of the vector paths.
+  Bytes buffer(300 + 32);
   for (std::size_t i = 0; i < buffer.size(); ++i) buffer[i] = static_cast<std::uint8_t>(i * 31 + 7);
-  for (std::size_t length = 0; length <= 200; ++length) {
-    for (std::size_t align = 0; align < 8; ++align) {
-      for (std::uint64_t offset = 0; offset < 8; ++offset) {
+  for (std::size_t length = 0; length <= 300; ++length) {
+    for (std::size_t align = 0; align < 32; ++align) {
+      for (std::uint64_t offset = 0; offset < 4; ++offset) {
         Bytes data = buffer;
         MutableByteView slice(data.data() + align, length);
-        apply_mask(slice, key, offset);
+        mask(slice, key, offset);
         const Bytes expected = reference_mask(Bytes(buffer.begin() + align, buffer.begin() + align + length), key,
                                               offset);
         ASSERT_TRUE(std::equal(slice.begin(), slice.end(), expected.begin()))
@@ -40,27 +58,27 @@ TEST(Mask, MatchesTheByteLoopForEveryLengthAlignmentAndKeyOffset) {
   }
 }
 
-TEST(Mask, PiecewiseUnmaskingWithOffsetsEqualsOneCall) {
+TEST_P(MaskPaths, PiecewiseUnmaskingWithOffsetsEqualsOneCall) {
   const MaskKey key{0xde, 0xad, 0xbe, 0xef};
   Bytes whole(1000);
   for (std::size_t i = 0; i < whole.size(); ++i) whole[i] = static_cast<std::uint8_t>(i);
   Bytes pieces = whole;
-  apply_mask(whole, key);
+  mask(whole, key);
   std::size_t at = 0;
   for (std::size_t step : {1, 3, 7, 64, 5, 500, 420}) {
-    apply_mask(MutableByteView(pieces).subspan(at, step), key, at);
+    mask(MutableByteView(pieces).subspan(at, step), key, at);
     at += step;
   }
   ASSERT_EQ(at, pieces.size());
   EXPECT_EQ(pieces, whole);
 }
 
-TEST(Mask, TwiceIsIdentity) {
-  Bytes data = test::bytes_of("the same operation both ways");
+TEST_P(MaskPaths, TwiceIsIdentity) {
+  Bytes data = test::bytes_of("the same operation both ways, long enough for two vectors and a tail");
   const Bytes original = data;
-  apply_mask(data, {1, 2, 3, 4}, 2);
+  mask(data, {1, 2, 3, 4}, 2);
   EXPECT_NE(data, original);
-  apply_mask(data, {1, 2, 3, 4}, 2);
+  mask(data, {1, 2, 3, 4}, 2);
   EXPECT_EQ(data, original);
 }
 
