@@ -130,6 +130,25 @@ std::size_t append_json_escape(std::string& out, std::string_view bytes, std::si
   return 1;
 }
 
+// A short string of ASCII text, as most JSON strings written are (event types, ids,
+// small payloads), escaped in a local buffer and appended in one go; false, with
+// nothing written, when it is longer or holds a byte that takes the general path.
+bool append_short_json_string(std::string& out, std::string_view bytes) {
+  constexpr std::size_t short_string = 256;
+  if (bytes.size() > short_string) return false;
+  char quoted[2 * short_string + 2];  // each byte at most two characters: \" or \\ .
+  char* end = quoted;
+  *end++ = '"';
+  for (const char c : bytes) {
+    if (c < 0x20 || c >= 0x7f) return false;
+    if (c == '"' || c == '\\') *end++ = '\\';
+    *end++ = c;
+  }
+  *end++ = '"';
+  out.append(quoted, end);
+  return true;
+}
+
 }  // namespace
 
 std::string escape_for_terminal(std::string_view bytes) {
@@ -153,6 +172,7 @@ std::string json_string(std::string_view bytes) {
 }
 
 void append_json_string(std::string& out, std::string_view bytes) {
+  if (append_short_json_string(out, bytes)) return;
   out += '"';
   for (std::size_t at = 0; at < bytes.size();) {
     const std::size_t run = shown_as_is(bytes, at, '"', '\\');

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
-#include "output/style.h"
+#include <cerrno>
+#include <cstddef>
+
 
 namespace wsprobe::output {
 
@@ -14,8 +16,19 @@ void RecordBuffer::end_record() {
   if (flush_each_ || pending_.size() >= write_size) flush();
 }
 
+// Straight to the file descriptor, after what the stream holds: going through stdio
+// would copy every byte once more into its buffer.
 void RecordBuffer::flush() {
-  write_text(out_, pending_);
+  std::fflush(out_);
+  const char* data = pending_.data();
+  std::size_t left = pending_.size();
+  while (left > 0) {
+    const ssize_t written = ::write(fileno(out_), data, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) break;  // a closed pipe or a full disk: the output is lost, as with stdio
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
   pending_.clear();
 }
 
