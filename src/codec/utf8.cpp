@@ -1,8 +1,11 @@
 #include "codec/utf8.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstring>
+
+#include "codec/utf8_simd.h"
 
 namespace wsprobe::codec {
 namespace {
@@ -69,6 +72,20 @@ std::uint32_t run(std::uint32_t state, const std::uint8_t* bytes, std::size_t co
   return static_cast<std::uint32_t>(row_state & state_mask);
 }
 
+// The bytes still to come in the sequence that `state` is inside; 0 between code points.
+constexpr std::size_t bytes_to_boundary(std::uint32_t state) {
+  switch (state) {
+    case tail1: return 1;
+    case tail2:
+    case after_e0:
+    case after_ed: return 2;
+    case after_f0:
+    case after_f1:
+    case after_f4: return 3;
+    default: return 0;
+  }
+}
+
 // The index of the byte that moves `state` to reject; the caller knows there is one.
 std::size_t first_rejected(std::uint32_t state, const std::uint8_t* bytes) {
   std::size_t i = 0;
@@ -94,8 +111,32 @@ bool is_ascii_block(const std::uint8_t* bytes) {
 
 }  // namespace
 
+Utf8Path best_utf8_path() {
+  static const Utf8Path best = utf8_path_supported(Utf8Path::avx2)    ? Utf8Path::avx2
+                               : utf8_path_supported(Utf8Path::sse42) ? Utf8Path::sse42
+                                                                      : Utf8Path::scalar;
+  return best;
+}
+
+bool utf8_path_supported(Utf8Path path) { return utf8_simd::cpu_supports(path); }
+
+Utf8Validator::Utf8Validator(Utf8Path path) : valid_prefix_(utf8_simd::valid_prefix_for(path)) {}
+
+// The SIMD check only accepts, and the DFA decides everything else, so that every path
+// gives the DFA's answers: the same offsets, and the same fail-fast across pieces.
 bool Utf8Validator::feed(ByteView piece) {
   if (state_ == reject) return false;
+  // The SIMD check must start between code points: the DFA first finishes a sequence
+  // begun in an earlier piece (which leaves nothing when the piece ends before it does).
+  const std::size_t sequence_end = std::min(piece.size(), bytes_to_boundary(state_));
+  if (!feed_dfa(piece.first(sequence_end))) return false;
+  const ByteView rest = piece.subspan(sequence_end);
+  const std::size_t proven = valid_prefix_(rest.data(), rest.size());
+  offset_ += proven;
+  return feed_dfa(rest.subspan(proven));
+}
+
+bool Utf8Validator::feed_dfa(ByteView piece) {
   const std::uint8_t* bytes = piece.data();
   const std::size_t size = piece.size();
   std::uint32_t state = state_;

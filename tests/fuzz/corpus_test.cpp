@@ -31,6 +31,17 @@ TEST(FuzzCorpus, HandshakeFuzz) { EXPECT_GT(replay("handshake_fuzz", handshake_f
 TEST(FuzzCorpus, ExtensionsFuzz) { EXPECT_GT(replay("extensions_fuzz", extensions_fuzz), 10u); }
 TEST(FuzzCorpus, SseFuzz) { EXPECT_GT(replay("sse_fuzz", sse_fuzz), 20u); }
 TEST(FuzzCorpus, ClientFuzz) { EXPECT_GE(replay("client_fuzz", client_fuzz), 10u); }
+TEST(FuzzCorpus, Utf8Fuzz) { EXPECT_GE(replay("utf8_fuzz", utf8_fuzz), 10u); }
+
+// Every other corpus holds text too (frames, streams, heads), much of it broken: each
+// file also goes through the UTF-8 comparison of every path with the DFA.
+TEST(FuzzCorpus, EveryCorpusThroughEveryUtf8Path) {
+  std::size_t count = 0;
+  for (const char* target : {"frame_fuzz", "handshake_fuzz", "extensions_fuzz", "sse_fuzz", "client_fuzz"}) {
+    count += replay(target, utf8_fuzz);
+  }
+  EXPECT_GT(count, 70u);
+}
 
 }  // namespace
 }  // namespace wsprobe::fuzz

@@ -25,4 +25,7 @@ int sse_fuzz(const std::uint8_t* data, std::size_t size);
 // connect, send and heartbeat use it: the same events however the reads fall.
 int client_fuzz(const std::uint8_t* data, std::size_t size);
 
+// The UTF-8 validator: every SIMD path gives the DFA's answers, whole and split.
+int utf8_fuzz(const std::uint8_t* data, std::size_t size);
+
 }  // namespace wsprobe::fuzz
