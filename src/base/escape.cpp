@@ -130,22 +130,40 @@ std::size_t append_json_escape(std::string& out, std::string_view bytes, std::si
   return 1;
 }
 
-// A short string of ASCII text, as most JSON strings written are (event types, ids,
-// small payloads), escaped in a local buffer and appended in one go; false, with
-// nothing written, when it is longer or holds a byte that takes the general path.
+// What the short way below looks up for each byte, so that its loop has no branch: a
+// byte that takes the general path, and one that gets a backslash before it.
+struct ShortAsciiTables {
+  std::uint8_t general[256] = {};
+  std::uint8_t backslashed[256] = {};
+  constexpr ShortAsciiTables() {
+    for (int byte = 0; byte < 256; ++byte) general[byte] = byte < 0x20 || byte >= 0x7f;
+    backslashed[static_cast<int>('"')] = backslashed[static_cast<int>('\\')] = 1;
+  }
+};
+constexpr ShortAsciiTables short_ascii;
+
+// A short string of printable ASCII, as most JSON strings written are (event types,
+// ids, small payloads), quoted and escaped in a local buffer and appended in one go.
+// False, with nothing written, when it is longer or holds a byte that takes the general
+// path. (Text for a terminal has no such way: its runs rarely break, so the run search
+// of append_escaped copies them whole.)
 bool append_short_json_string(std::string& out, std::string_view bytes) {
   constexpr std::size_t short_string = 256;
   if (bytes.size() > short_string) return false;
-  char quoted[2 * short_string + 2];  // each byte at most two characters: \" or \\ .
-  char* end = quoted;
+  char escaped[2 * short_string + 2];  // each byte at most two characters: \" or \\ .
+  char* end = escaped;
   *end++ = '"';
+  std::uint8_t general = 0;
   for (const char c : bytes) {
-    if (c < 0x20 || c >= 0x7f) return false;
-    if (c == '"' || c == '\\') *end++ = '\\';
+    const auto byte = static_cast<unsigned char>(c);
+    general |= short_ascii.general[byte];
+    *end = '\\';
+    end += short_ascii.backslashed[byte];
     *end++ = c;
   }
+  if (general != 0) return false;
   *end++ = '"';
-  out.append(quoted, end);
+  out.append(escaped, end);
   return true;
 }
 

@@ -182,7 +182,7 @@ bool SseParser::feed(ByteView bytes) {
 
   LineBreaks breaks(bytes);
   while (at < bytes.size()) {
-    const std::size_t end = breaks.next(at);
+    std::size_t end = breaks.next(at);
     if (end == bytes.size()) {
       if (!keep_partial_line(bytes.subspan(at, end - at))) return false;
       break;
@@ -194,7 +194,11 @@ bool SseParser::feed(ByteView bytes) {
       line_.clear();
     } else if (line.empty()) {
       dispatch();
-    } else if (!(whole_lines_valid && take_data_line(line))) {
+    } else if (whole_lines_valid && line_is_data(line)) {
+      // A blank line right after it: the event is this one line, delivered from the read.
+      const bool event_ends = bytes[end] == '\n' && end + 1 < bytes.size() && bytes[end + 1] == '\n';
+      if (take_data_line(line, event_ends)) ++end;
+    } else {
       take_line(line, whole_lines_valid);
     }
     if (failed_) return false;
@@ -210,15 +214,24 @@ bool SseParser::feed(ByteView bytes) {
   return true;
 }
 
-// Most lines of most streams are data lines: they take this short way when valid.
-bool SseParser::take_data_line(ByteView raw) {
-  constexpr std::string_view data_field = "data:";
-  const std::string_view line = as_chars(raw);
-  if (!line.starts_with(data_field)) return false;
-  std::string_view value = line.substr(data_field.size());
+constexpr std::string_view data_field = "data:";
+
+bool SseParser::line_is_data(ByteView raw) { return as_chars(raw).starts_with(data_field); }
+
+// Most lines of most streams are data lines, and most events one data line: they take
+// this short way when valid. An event that is this line alone (`event_ends`, and no
+// data before it) is delivered straight from the read, without a copy; returns whether
+// it was.
+bool SseParser::take_data_line(ByteView raw, bool event_ends) {
+  std::string_view value = as_chars(raw).substr(data_field.size());
   if (value.starts_with(' ')) value.remove_prefix(1);
-  if (!over_limit(raw.size())) add_data_line(value);
-  return true;
+  if (over_limit(raw.size())) return false;
+  if (event_ends && data_.empty()) {
+    deliver(value);
+    return true;
+  }
+  add_data_line(value);
+  return false;
 }
 
 void SseParser::end_of_body() {
@@ -312,14 +325,18 @@ void SseParser::add_data_line(std::string_view value) {
 }
 
 void SseParser::dispatch() {
-  if (last_event_id_ != id_buffer_) last_event_id_ = id_buffer_;  // the compare is cheaper than a copy
   if (data_.empty()) {
+    if (last_event_id_ != id_buffer_) last_event_id_ = id_buffer_;
     type_.clear();
     return;
   }
-  const std::string_view data(data_.data(), data_.size() - 1);  // without the LF after the last data line
-  handler_.on_event(SseEvent{type_.empty() ? std::string_view("message") : std::string_view(type_), data, last_event_id_});
+  deliver(std::string_view(data_.data(), data_.size() - 1));  // without the LF after the last data line
   data_.clear();
+}
+
+void SseParser::deliver(std::string_view data) {
+  if (last_event_id_ != id_buffer_) last_event_id_ = id_buffer_;  // the compare is cheaper than a copy
+  handler_.on_event(SseEvent{type_.empty() ? std::string_view("message") : std::string_view(type_), data, last_event_id_});
   type_.clear();
 }
 

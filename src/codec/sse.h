@@ -65,7 +65,10 @@ class SseParser {
   void process_field(std::string_view name, std::string_view value);
   void add_data_line(std::string_view value);
   void dispatch();
-  bool take_data_line(ByteView raw);
+  // Dispatches an event of `data` (the type and the last event ID as they stand).
+  void deliver(std::string_view data);
+  static bool line_is_data(ByteView raw);
+  bool take_data_line(ByteView raw, bool event_ends);
   // Whether `pending` more bytes would take the event over the limit; if so, the parser fails.
   bool over_limit(std::size_t pending) {
     return data_.size() + type_.size() + pending > max_event_size_ && fail_too_big();

@@ -90,12 +90,23 @@ class HumanReporter : public session::EventSourceObserver {
   }
 
   void event(const codec::SseEvent& event, double at_ms) override {
-    if (options_.common.raw || options_.common.quiet) return;
+    if (!events_shown_) return;  // kept apart so that -q pays nothing more per event
+    print_event(event, at_ms);
+  }
+
+  void print_event(const codec::SseEvent& event, double at_ms) {
+    // The time and the type start the line; both stay the same over many events.
+    if (at_ms != head_ms_ || event.type != head_type_) {
+      head_ms_ = at_ms;
+      head_type_ = event.type;
+      head_.clear();
+      start_line(head_, at_ms);
+      head_.append(style_.bold_on());
+      append_escaped_for_terminal(head_, event.type);
+      head_.append(style_.off());
+    }
     std::string& text = records_.text();
-    start_line(text, at_ms);
-    text.append(style_.bold_on());
-    append_escaped_for_terminal(text, event.type);
-    text.append(style_.off());
+    text.append(head_);
     if (!event.last_event_id.empty()) {
       text += " id=";
       append_escaped_for_terminal(text, event.last_event_id);
@@ -195,6 +206,10 @@ class HumanReporter : public session::EventSourceObserver {
   Style style_;
   RecordBuffer records_{out_};
   ReadStamp stamp_{&time_of_day};
+  // The start of an event's line, for the read at head_ms_ and the type head_type_.
+  double head_ms_ = -1;
+  std::string head_type_, head_;
+  const bool events_shown_ = !options_.common.raw && !options_.common.quiet;
 };
 
 class JsonLinesReporter : public session::EventSourceObserver {
@@ -219,17 +234,16 @@ class JsonLinesReporter : public session::EventSourceObserver {
     emit(json);
   }
 
-  // A fast stream brings millions of events, so their records are put together from the
-  // parts that change; what only the read changes ("ts", "at_ms") is made once a read.
+  // A fast stream brings millions of events, so a record is the event's data between a
+  // head and a tail that change only with the read ("ts", "at_ms"), the type or the id.
   void event(const codec::SseEvent& event, double at_ms) override {
-    if (at_ms != event_parts_ms_) make_event_parts(at_ms);
+    const bool new_read = at_ms != parts_ms_;
+    parts_ms_ = at_ms;
+    if (new_read || event.type != head_type_) make_event_head(event.type, at_ms);
+    if (new_read || event.last_event_id != tail_id_) make_event_tail(event.last_event_id, at_ms);
     std::string& text = records_.text();
     text.append(event_head_);
-    append_json_string(text, event.type);
-    text.append(",\"data\":");
     append_json_string(text, event.data);
-    text.append(",\"id\":");
-    append_json_string(text, event.last_event_id);
     text.append(event_tail_);
     records_.end_record();
   }
@@ -292,13 +306,20 @@ class JsonLinesReporter : public session::EventSourceObserver {
   }
 
  private:
-  // {"type":"event","ts":"...","event":  and  ,"at_ms":N}, as json_event and JsonWriter write them.
-  void make_event_parts(double at_ms) {
-    event_parts_ms_ = at_ms;
+  // {"type":"event","ts":"...","event":"TYPE","data":  as json_event and JsonWriter write it.
+  void make_event_head(std::string_view type, double at_ms) {
+    head_type_ = type;
     start_json_event(record_, "event", stamp_.at(at_ms));
-    record_.key("event");
+    record_.field("event", type).key("data");
     event_head_ = record_.text();
-    event_tail_ = ",\"at_ms\":";
+  }
+
+  // ,"id":"ID","at_ms":N} and the line's end.
+  void make_event_tail(std::string_view id, double at_ms) {
+    tail_id_ = id;
+    event_tail_ = ",\"id\":";
+    append_json_string(event_tail_, id);
+    event_tail_ += ",\"at_ms\":";
     append_json_number(event_tail_, at_ms);
     event_tail_ += "}\n";
   }
@@ -313,8 +334,9 @@ class JsonLinesReporter : public session::EventSourceObserver {
   RecordBuffer records_;
   JsonWriter record_;
   ReadStamp stamp_{&rfc3339_utc};
-  double event_parts_ms_ = -1;
-  std::string event_head_, event_tail_;
+  double parts_ms_ = -1;  // the read the parts below were made for
+  std::string head_type_, event_head_;
+  std::string tail_id_, event_tail_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
