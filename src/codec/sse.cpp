@@ -193,6 +193,9 @@ bool SseParser::feed(ByteView bytes) {
       take_line(line_, false);
       line_.clear();
     } else if (line.empty()) {
+      // Lossy decoding grows each invalid byte to three: the event is held to the limit
+      // once it is whole too.
+      if (over_limit(0)) return false;
       dispatch();
     } else if (whole_lines_valid && line_is_data(line)) {
       // A blank line right after it: the event is this one line, delivered from the read.

@@ -94,7 +94,7 @@ JsonWriter& JsonWriter::value(double number) {
 // Thousandths counted in an integer and printed with to_chars: this runs once per
 // record, millions of times on a fast stream, where a general float format shows.
 void append_json_number(std::string& out, double number) {
-  constexpr double exact_limit = 1e15;  // thousandths stay exact in 64 bits well past this
+  constexpr double exact_limit = 1e12;  // number * 1000 stays within 2^53, exact to a thousandth
   if (std::fabs(number) >= exact_limit) {
     fmt::format_to(std::back_inserter(out), "{:.3f}", number);
     return;

@@ -23,8 +23,8 @@ void start_json_event(JsonWriter& json, std::string_view type, std::string_view 
 
 void emit_json_line(JsonWriter& json, std::FILE* out, bool flush) {
   json.end_object();
-  write_buffered(out, json.text());
-  (flush ? write_text : write_buffered)(out, "\n");
+  // One write: write_text hides a prompt before it and redraws it after.
+  (flush ? write_text : write_buffered)(out, json.text() + "\n");
 }
 
 void emit_json_line(JsonWriter& json, RecordBuffer& out) {

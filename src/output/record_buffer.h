@@ -10,6 +10,10 @@ namespace wsprobe::output {
 class RecordBuffer {
  public:
   explicit RecordBuffer(std::FILE* out);
+  // Whatever is left goes out, even when an error ends the run early.
+  ~RecordBuffer() { flush(); }
+  RecordBuffer(const RecordBuffer&) = delete;
+  RecordBuffer& operator=(const RecordBuffer&) = delete;
 
   // Where the next record is appended; call end_record() after it.
   std::string& text() { return pending_; }

@@ -170,6 +170,21 @@ TEST(SseParser, AnEventOverTheLimitStopsTheParserWithAViolation) {
   EXPECT_EQ(handler.events, "message \"0123456789\" \"\"; message \"0123456789\" \"\"");
 }
 
+// Decoding replaces each invalid byte with U+FFFD, three bytes: data that fits the limit
+// as it came can outgrow it decoded, and the event is held to the limit when it is whole.
+TEST(SseParser, AnEventGrownOverTheLimitByDecodingIsStopped) {
+  const std::string body = "data:" + std::string(95, '\xff') + "\n\n";
+  for (const auto& chunks : test::chunkings(test::bytes_of(body))) {
+    RecordingHandler handler;
+    SseParser parser(handler, 100);
+    bool accepted = true;
+    for (const Bytes& chunk : chunks) accepted = accepted && parser.feed(chunk);
+    EXPECT_FALSE(accepted);
+    EXPECT_TRUE(handler.violation);
+    EXPECT_EQ(handler.events, "");
+  }
+}
+
 // What the algorithm drops in silence is said, for -v: another field's name, a retry
 // that is not all digits, and the event a body ends in the middle of.
 TEST(SseParser, WhatIsDiscardedIsSaid) {
