@@ -10,12 +10,13 @@ cd "$(dirname "$0")/.."
 # Build: compiler, CMake, Ninja and the libraries (libedit for connect's prompt). Tests:
 # the libFuzzer toolchain, the interop peers nobody here wrote (Python websockets,
 # tinyproxy, nginx), openssl for test certificates, chromium, in which a test opens
-# check's HTML report, and zsh and fish, in which the completions are loaded.
+# check's HTML report, and zsh and fish, in which the completions are loaded. The curl
+# tool is the baseline of scripts/sse_compare.sh.
 packages=(
   g++ cmake ninja-build pkg-config libedit-dev
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev zlib1g-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  python3 python3-websockets tinyproxy nginx-light openssl chromium zsh fish
+  python3 python3-websockets tinyproxy nginx-light openssl chromium zsh fish curl
 )
 
 missing=()
