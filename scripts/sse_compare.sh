@@ -17,6 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mib=${1:-200}
 runs=${2:-5}
+if ! [[ $mib =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: scripts/sse_compare.sh [MIB [RUNS]] (whole numbers from 1)" >&2
+  exit 2
+fi
 event='data: {"price":123.45}'
 event_bytes=$((${#event} + 2))
 bytes=$((mib << 20))
