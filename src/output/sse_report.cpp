@@ -1,7 +1,6 @@
 #include "output/sse_report.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
